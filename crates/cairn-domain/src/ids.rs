@@ -1,0 +1,64 @@
+//! Typed identifiers: a `UserId` can never be passed where an
+//! `OrganizationId` is expected.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($($(#[$doc:meta])* $name:ident),* $(,)?) => {$(
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// Wraps an identifier the caller generated or loaded.
+            pub const fn from_uuid(id: Uuid) -> Self {
+                Self(id)
+            }
+
+            /// The underlying UUID.
+            pub const fn as_uuid(&self) -> Uuid {
+                self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl From<$name> for Uuid {
+            fn from(id: $name) -> Uuid {
+                id.0
+            }
+        }
+    )*};
+}
+
+id_type!(
+    /// A person's account.
+    UserId,
+    /// One email address attached to an account.
+    EmailId,
+    /// A signed-in browser session.
+    SessionId,
+    /// A one-time token sent by email (verification, reset, magic link).
+    EmailTokenId,
+    /// An issuer.
+    OrganizationId,
+    /// A department or program inside an organization.
+    DepartmentId,
+    /// A person's membership in an organization.
+    MembershipId,
+    /// An invitation to join an organization.
+    InvitationId,
+    /// A personal API token.
+    ApiTokenId,
+    /// A unit of background work.
+    JobId,
+    /// An entry in the audit log.
+    AuditEventId,
+);

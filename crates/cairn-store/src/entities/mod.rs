@@ -1,0 +1,16 @@
+//! SeaORM entities: one module per table. Private to the store; the rest of
+//! Cairn sees the domain types each repository returns.
+
+pub mod api_token;
+pub mod audit_event;
+pub mod department;
+pub mod email_token;
+pub mod invitation;
+pub mod job;
+pub mod membership;
+pub mod membership_role;
+pub mod organization;
+pub mod rate_limit_hit;
+pub mod session;
+pub mod user;
+pub mod user_email;

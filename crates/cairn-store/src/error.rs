@@ -1,0 +1,61 @@
+use sea_orm::{DbErr, SqlErr};
+use thiserror::Error;
+
+/// What can go wrong in the store.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// The row asked for does not exist.
+    #[error("not found")]
+    NotFound,
+    /// A uniqueness rule refused the write; `constraint` names the index,
+    /// e.g. `ux_user_emails_email`.
+    #[error("conflict on {constraint}")]
+    Conflict { constraint: String },
+    /// The store was configured wrongly.
+    #[error("{0}")]
+    Config(String),
+    /// A stored value could not be read back (a bug or manual edit).
+    #[error("corrupt stored value: {0}")]
+    Corrupt(String),
+    /// Blob storage failed.
+    #[error("blob storage: {0}")]
+    Blob(#[from] std::io::Error),
+    /// Anything else from the database.
+    #[error("database: {0}")]
+    Database(DbErr),
+}
+
+/// A store result.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Unique indexes by name, with the `table.column` list SQLite reports in
+/// its message instead of the name.
+const UNIQUE_INDEXES: &[(&str, &str)] = &[
+    ("ux_user_emails_email", "user_emails.email"),
+    ("ux_sessions_token_hash", "sessions.token_hash"),
+    ("ux_email_tokens_token_hash", "email_tokens.token_hash"),
+    ("ux_organizations_slug", "organizations.slug"),
+    ("ux_departments_org_slug", "departments.organization_id, departments.slug"),
+    ("ux_memberships_org_user", "memberships.organization_id, memberships.user_id"),
+    ("ux_invitations_token_hash", "invitations.token_hash"),
+    ("ux_api_tokens_token_hash", "api_tokens.token_hash"),
+    ("ux_jobs_dedupe_key", "jobs.dedupe_key"),
+];
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(message)) => {
+                let constraint = UNIQUE_INDEXES
+                    .iter()
+                    .find(|(name, columns)| message.contains(name) || message.contains(columns))
+                    .map_or_else(|| "unknown".to_owned(), |(name, _)| (*name).to_owned());
+                StoreError::Conflict { constraint }
+            }
+            _ => match err {
+                DbErr::RecordNotFound(_) => StoreError::NotFound,
+                other => StoreError::Database(other),
+            },
+        }
+    }
+}

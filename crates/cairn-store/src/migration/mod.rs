@@ -1,0 +1,17 @@
+//! The one migration set, run on SQLite and PostgreSQL alike. A released
+//! migration is never edited: changes go in a new `mNNNN_*` module.
+
+use sea_orm_migration::prelude::*;
+
+mod m0001_foundation;
+
+/// Every migration, in order.
+#[derive(Debug)]
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m0001_foundation::Migration)]
+    }
+}
