@@ -1,0 +1,140 @@
+//! Middleware around every route: security headers, the CSRF cookie and
+//! flash clearing, refusal of cross-site writes, metrics, body limits,
+//! timeouts, panics, request logs, and clean 404/405 answers.
+
+use crate::cookies;
+use crate::error::ApiError;
+use crate::extract::CsrfCookie;
+use crate::templates::{render, ErrorPage, PageCtx};
+use crate::WebState;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use std::time::{Duration, Instant};
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
+
+pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
+    let max_body = state.settings.max_body_bytes;
+    routes
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(middleware::from_fn_with_state(state.clone(), cookie_layer))
+        .layer(middleware::from_fn(refuse_cross_site_writes))
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn(record_metrics))
+        .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(CatchPanicLayer::custom(|_| internal_error()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state)
+}
+
+fn wants_json(req: &Request) -> bool {
+    req.uri().path().starts_with("/api/")
+        || req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+}
+
+fn html_error(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = ErrorPage { ctx: PageCtx::default(), title: title.into(), message: message.into() };
+    (status, render(&page)).into_response()
+}
+
+fn internal_error() -> Response {
+    tracing::error!("a request handler panicked");
+    html_error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Something went wrong on our side. Please try again.")
+}
+
+async fn not_found(req: Request) -> Response {
+    if wants_json(&req) {
+        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("There is no endpoint at {}.", req.uri().path())).into_response()
+    } else {
+        html_error(StatusCode::NOT_FOUND, "Page not found", "There is no page at this address. Check the link, or start again from the home page.")
+    }
+}
+
+async fn method_not_allowed(req: Request) -> Response {
+    let message = format!("{} is not allowed at {}.", req.method(), req.uri().path());
+    if wants_json(&req) {
+        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
+    } else {
+        html_error(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", &message)
+    }
+}
+
+/// Gives every browser a CSRF cookie, and removes a flash message once shown.
+async fn cookie_layer(State(state): State<WebState>, mut req: Request, next: Next) -> Response {
+    let secure = state.settings.secure_cookies;
+    let existing = cookies::get(req.headers(), cookies::CSRF).filter(|v| v.len() >= 32);
+    let had_flash = cookies::get(req.headers(), cookies::FLASH).is_some();
+    let csrf = existing.clone().unwrap_or_else(cookies::random_value);
+    req.extensions_mut().insert(CsrfCookie(csrf.clone()));
+    let mut response = next.run(req).await;
+    if existing.is_none() {
+        cookies::append(response.headers_mut(), cookies::set(cookies::CSRF, &csrf, None, secure));
+    }
+    let sets_flash = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|s| s.starts_with(&format!("{}=", cookies::FLASH))));
+    if had_flash && !sets_flash && !response.status().is_redirection() {
+        cookies::append(response.headers_mut(), cookies::clear(cookies::FLASH, secure));
+    }
+    response
+}
+
+/// Refuses state-changing requests that a browser marks as coming from
+/// another site (defence in depth beside CSRF tokens and SameSite cookies).
+async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let bearer = req.headers().contains_key(header::AUTHORIZATION);
+    if !safe && !bearer {
+        let cross_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
+        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
+        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        let foreign_origin = match (origin, host) {
+            (Some("null"), _) => true,
+            (Some(origin), Some(host)) => url::Url::parse(origin).ok().is_none_or(|u| {
+                let origin_host = match u.port() {
+                    Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
+                    None => u.host_str().unwrap_or_default().to_owned(),
+                };
+                origin_host != host
+            }),
+            _ => false,
+        };
+        if cross_site || foreign_origin {
+            tracing::info!(path = %req.uri().path(), "refused a cross-site write");
+            return if wants_json(&req) {
+                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Cross-site requests are not allowed.").into_response()
+            } else {
+                html_error(StatusCode::FORBIDDEN, "Not allowed", "This form was sent from another site and was refused.")
+            };
+        }
+    }
+    next.run(req).await
+}
+
+/// Counts requests and their durations by route and status.
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = req.method().to_string();
+    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("cairn_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("cairn_http_request_duration_seconds", "method" => method, "route" => route).record(started.elapsed().as_secs_f64());
+    response
+}

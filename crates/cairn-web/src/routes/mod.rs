@@ -1,0 +1,99 @@
+//! Pages. Folders mirror URLs: `auth` (sign-up, login, links), `account`,
+//! `orgs` (organizations, departments, members), `invitations`, `admin`,
+//! and `system` (health, metrics, static files).
+
+mod account;
+mod admin;
+mod auth;
+mod home;
+mod invitations;
+mod members;
+mod orgs;
+mod system;
+
+use crate::cookies;
+use crate::WebState;
+use axum::http::header::LOCATION;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use cairn_app::accounts::NewSessionToken;
+
+pub(crate) fn router() -> Router<WebState> {
+    Router::new()
+        .merge(home::router())
+        .merge(auth::router())
+        .merge(account::router())
+        .merge(orgs::router())
+        .merge(members::router())
+        .merge(invitations::router())
+        .merge(admin::router())
+        .merge(system::router())
+}
+
+/// A "303 See Other" to `to`, optionally with a flash message and cookies.
+pub(crate) struct Redirect {
+    to: String,
+    flash: Option<(&'static str, String)>,
+    cookies: Vec<HeaderValue>,
+}
+
+impl Redirect {
+    pub fn to(to: impl Into<String>) -> Self {
+        Self { to: to.into(), flash: None, cookies: Vec::new() }
+    }
+    pub fn success(mut self, message: impl Into<String>) -> Self {
+        self.flash = Some(("success", message.into()));
+        self
+    }
+    pub fn info(mut self, message: impl Into<String>) -> Self {
+        self.flash = Some(("info", message.into()));
+        self
+    }
+    pub fn cookie(mut self, value: HeaderValue) -> Self {
+        self.cookies.push(value);
+        self
+    }
+    pub fn into_response_with(self, state: &WebState) -> Response {
+        let mut response = StatusCode::SEE_OTHER.into_response();
+        if let Ok(location) = HeaderValue::from_str(&self.to) {
+            response.headers_mut().insert(LOCATION, location);
+        }
+        if let Some((kind, message)) = self.flash {
+            let value = cookies::flash_value(&state.settings.secret_key, kind, &message);
+            cookies::append(response.headers_mut(), cookies::set(cookies::FLASH, &value, Some(60), state.settings.secure_cookies));
+        }
+        for c in self.cookies {
+            cookies::append(response.headers_mut(), c);
+        }
+        response
+    }
+}
+
+/// The cookie that carries a new session.
+pub(crate) fn session_cookie(state: &WebState, session: &NewSessionToken) -> HeaderValue {
+    let max_age = state.app.settings().session_days * 24 * 3600;
+    cookies::set(cookies::SESSION, &session.token, Some(max_age), state.settings.secure_cookies)
+}
+
+/// Where to go after logging in: a local path only (no open redirects).
+pub(crate) fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains("://") => n.to_owned(),
+        _ => "/account".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_only_goes_to_local_paths() {
+        assert_eq!(safe_next(Some("/orgs/new")), "/orgs/new");
+        assert_eq!(safe_next(Some("//evil.example")), "/account");
+        assert_eq!(safe_next(Some("https://evil.example")), "/account");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/account");
+        assert_eq!(safe_next(None), "/account");
+    }
+}
