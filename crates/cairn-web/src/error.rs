@@ -74,7 +74,7 @@ impl IntoResponse for PageError {
                 let mut response = (status, render(&page)).into_response();
                 if let AppError::RateLimited { retry_after_secs } = err {
                     if let Ok(v) = retry_after_secs.to_string().parse() {
-                        response.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+                        response.headers_mut().insert(http::header::RETRY_AFTER, v);
                     }
                 }
                 response
