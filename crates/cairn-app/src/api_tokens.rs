@@ -3,11 +3,11 @@
 use crate::accounts::Principal;
 use crate::secrets::{hash_token, new_token};
 use crate::{App, AppError, AppResult, RequestMeta};
-use cairn_domain::organization::parse_name;
-use cairn_domain::policy::{authorize, Action};
 use cairn_domain::ApiTokenId;
-use cairn_store::api_tokens::{ApiToken, NewApiToken};
+use cairn_domain::organization::parse_name;
+use cairn_domain::policy::{Action, authorize};
 use cairn_store::Repos;
+use cairn_store::api_tokens::{ApiToken, NewApiToken};
 use chrono::Duration;
 
 /// Every token starts with this, so secret scanners can recognise one.
@@ -22,12 +22,26 @@ pub struct CreatedApiToken {
 
 impl App {
     /// Creates a token; `expires_in_days` of `None` means it never expires.
-    pub async fn create_api_token(&self, principal: &Principal, name: &str, expires_in_days: Option<i64>, meta: &RequestMeta) -> AppResult<CreatedApiToken> {
-        authorize(&principal.actor, Action::ManageAccount { owner: principal.user.id })?;
+    pub async fn create_api_token(
+        &self,
+        principal: &Principal,
+        name: &str,
+        expires_in_days: Option<i64>,
+        meta: &RequestMeta,
+    ) -> AppResult<CreatedApiToken> {
+        authorize(
+            &principal.actor,
+            Action::ManageAccount {
+                owner: principal.user.id,
+            },
+        )?;
         let name = parse_name(name, 100).map_err(|e| AppError::invalid("name", e.to_string()))?;
         if let Some(days) = expires_in_days {
             if !(1..=3650).contains(&days) {
-                return Err(AppError::invalid("expires_in_days", "Choose between 1 and 3650 days, or no expiry."));
+                return Err(AppError::invalid(
+                    "expires_in_days",
+                    "Choose between 1 and 3650 days, or no expiry.",
+                ));
             }
         }
         let secret = format!("{TOKEN_PREFIX}{}", new_token());
@@ -45,25 +59,64 @@ impl App {
                 expires_at: expires_in_days.map(|d| now + Duration::days(d)),
             })
             .await?;
-        self.audit(&tx, meta, Some(principal.user.id), None, "api_token.created", serde_json::json!({"name": name})).await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            None,
+            "api_token.created",
+            serde_json::json!({"name": name}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(CreatedApiToken { token, secret })
     }
 
     /// The account's tokens.
     pub async fn api_tokens(&self, principal: &Principal) -> AppResult<Vec<ApiToken>> {
-        authorize(&principal.actor, Action::ManageAccount { owner: principal.user.id })?;
-        Ok(self.store().api_tokens().list_for_user(principal.user.id).await?)
+        authorize(
+            &principal.actor,
+            Action::ManageAccount {
+                owner: principal.user.id,
+            },
+        )?;
+        Ok(self
+            .store()
+            .api_tokens()
+            .list_for_user(principal.user.id)
+            .await?)
     }
 
     /// Revokes one of the account's tokens.
-    pub async fn revoke_api_token(&self, principal: &Principal, id: ApiTokenId, meta: &RequestMeta) -> AppResult<()> {
-        authorize(&principal.actor, Action::ManageAccount { owner: principal.user.id })?;
+    pub async fn revoke_api_token(
+        &self,
+        principal: &Principal,
+        id: ApiTokenId,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        authorize(
+            &principal.actor,
+            Action::ManageAccount {
+                owner: principal.user.id,
+            },
+        )?;
         let tx = self.store().begin().await?;
-        if !tx.api_tokens().revoke(principal.user.id, id, self.now()).await? {
+        if !tx
+            .api_tokens()
+            .revoke(principal.user.id, id, self.now())
+            .await?
+        {
             return Err(AppError::not_found("The token"));
         }
-        self.audit(&tx, meta, Some(principal.user.id), None, "api_token.revoked", serde_json::json!({})).await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            None,
+            "api_token.revoked",
+            serde_json::json!({}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -74,10 +127,18 @@ impl App {
             return Ok(None);
         }
         let now = self.now();
-        let Some(token) = self.store().api_tokens().find_active(&hash_token(secret), now).await? else {
+        let Some(token) = self
+            .store()
+            .api_tokens()
+            .find_active(&hash_token(secret), now)
+            .await?
+        else {
             return Ok(None);
         };
-        if token.last_used_at.is_none_or(|at| now - at > Duration::minutes(5)) {
+        if token
+            .last_used_at
+            .is_none_or(|at| now - at > Duration::minutes(5))
+        {
             self.store().api_tokens().touch(token.id, now).await?;
         }
         self.principal(token.user_id, None, Some(token.id)).await

@@ -2,8 +2,8 @@
 
 use crate::{App, AppResult, RequestMeta};
 use cairn_domain::{AuditEventId, OrganizationId, UserId};
-use cairn_store::audit::AuditEvent;
 use cairn_store::Repos;
+use cairn_store::audit::AuditEvent;
 
 impl App {
     /// Records an event through `repos` (usually the use case's transaction).

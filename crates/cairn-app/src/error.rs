@@ -1,5 +1,5 @@
-use cairn_domain::policy::Denied;
 use cairn_domain::FieldErrors;
+use cairn_domain::policy::Denied;
 use cairn_store::StoreError;
 use thiserror::Error;
 
@@ -22,7 +22,10 @@ pub enum AppError {
     Invalid(FieldErrors),
     /// The change clashes with existing data (a slug in use, …).
     #[error("{message}")]
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     /// Too many attempts; try again after this many seconds.
     #[error("Too many attempts. Please wait {} minutes and try again.", .retry_after_secs.div_ceil(60))]
     RateLimited { retry_after_secs: u64 },
@@ -45,7 +48,10 @@ impl AppError {
 
     /// A conflict tied to one field.
     pub fn conflict(field: &str, message: impl Into<String>) -> Self {
-        AppError::Conflict { field: Some(field.to_owned()), message: message.into() }
+        AppError::Conflict {
+            field: Some(field.to_owned()),
+            message: message.into(),
+        }
     }
 
     /// A generic "not found" for a kind of thing.

@@ -2,8 +2,8 @@
 
 use crate::mail::EMAIL_JOB;
 use crate::{App, AppResult};
-use cairn_store::jobs::Job;
 use cairn_store::Repos;
+use cairn_store::jobs::Job;
 use chrono::Duration;
 use std::future::Future;
 
@@ -37,9 +37,13 @@ impl App {
                 metrics::counter!("cairn_jobs_total", "kind" => job.kind.clone(), "outcome" => "done").increment(1);
             }
             Err(err) => {
-                let retry_at = (job.attempts < job.max_attempts).then(|| now + backoff(job.attempts));
+                let retry_at =
+                    (job.attempts < job.max_attempts).then(|| now + backoff(job.attempts));
                 tracing::warn!(job_id = %job.id, kind = %job.kind, attempt = job.attempts, error = %format!("{err:#}"), retry = retry_at.is_some(), "job failed");
-                self.store().jobs().fail(job.id, &format!("{err:#}"), retry_at, now).await?;
+                self.store()
+                    .jobs()
+                    .fail(job.id, &format!("{err:#}"), retry_at, now)
+                    .await?;
                 let outcome = if retry_at.is_some() { "retry" } else { "dead" };
                 metrics::counter!("cairn_jobs_total", "kind" => job.kind.clone(), "outcome" => outcome).increment(1);
             }
@@ -68,7 +72,10 @@ impl App {
         let now = self.now();
         let store = self.store();
         store.sessions().delete_expired(now).await?;
-        store.email_tokens().delete_expired(now - Duration::days(30)).await?;
+        store
+            .email_tokens()
+            .delete_expired(now - Duration::days(30))
+            .await?;
         store.rate_limits().prune(now - Duration::days(1)).await?;
         store.jobs().prune_done(now - Duration::days(30)).await?;
         Ok(())

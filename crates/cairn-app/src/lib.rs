@@ -23,8 +23,8 @@ pub use cairn_domain as domain;
 pub use cairn_store as store;
 pub use error::{AppError, AppResult};
 
-use cairn_store::blobs::LocalBlobs;
 use cairn_store::Store;
+use cairn_store::blobs::LocalBlobs;
 use clock::Clock;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -69,14 +69,31 @@ struct Inner {
 
 impl std::fmt::Debug for App {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("App").field("settings", &self.inner.settings).finish_non_exhaustive()
+        f.debug_struct("App")
+            .field("settings", &self.inner.settings)
+            .finish_non_exhaustive()
     }
 }
 
 impl App {
     /// Wires an application.
-    pub fn new(store: Store, blobs: LocalBlobs, clock: Arc<dyn Clock>, settings: AppSettings, mailer: mail::Mailer) -> Self {
-        Self { inner: Arc::new(Inner { store, blobs, clock, settings, mailer, jobs_waiting: Notify::new() }) }
+    pub fn new(
+        store: Store,
+        blobs: LocalBlobs,
+        clock: Arc<dyn Clock>,
+        settings: AppSettings,
+        mailer: mail::Mailer,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                blobs,
+                clock,
+                settings,
+                mailer,
+                jobs_waiting: Notify::new(),
+            }),
+        }
     }
 
     /// The store, for reads that need no permission (public pages, health).
@@ -101,7 +118,12 @@ impl App {
 
     /// An absolute URL for a path on this server.
     pub fn url(&self, path_and_query: &str) -> String {
-        let base = self.inner.settings.public_url.as_str().trim_end_matches('/');
+        let base = self
+            .inner
+            .settings
+            .public_url
+            .as_str()
+            .trim_end_matches('/');
         format!("{base}{path_and_query}")
     }
 
@@ -114,7 +136,9 @@ impl App {
         self.inner.store.ping().await?;
         let pending = self.inner.store.pending_migrations().await?;
         if pending > 0 {
-            return Err(AppError::Unavailable(format!("{pending} database migrations are pending")));
+            return Err(AppError::Unavailable(format!(
+                "{pending} database migrations are pending"
+            )));
         }
         Ok(())
     }

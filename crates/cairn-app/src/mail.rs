@@ -5,9 +5,9 @@
 use crate::{App, AppError, AppResult};
 use anyhow::Context;
 use cairn_domain::JobId;
-use cairn_store::jobs::NewJob;
 use cairn_store::Repos;
-use lettre::message::{header::ContentType, Mailbox};
+use cairn_store::jobs::NewJob;
+use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -20,7 +20,10 @@ const EMAIL_MAX_ATTEMPTS: i32 = 8;
 #[derive(Clone)]
 pub enum Mailer {
     /// Through an SMTP server.
-    Smtp { transport: AsyncSmtpTransport<Tokio1Executor>, from: Mailbox },
+    Smtp {
+        transport: AsyncSmtpTransport<Tokio1Executor>,
+        from: Mailbox,
+    },
     /// Into a folder of `.eml` files (no SMTP configured).
     Outbox { dir: PathBuf, from: Mailbox },
 }
@@ -41,14 +44,21 @@ impl Mailer {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .context("the SMTP URL is not valid (expected smtp://… or smtps://…)")?
             .build();
-        Ok(Mailer::Smtp { transport, from: parse_from(from)? })
+        Ok(Mailer::Smtp {
+            transport,
+            from: parse_from(from)?,
+        })
     }
 
     /// A mailer writing `.eml` files into `dir`.
     pub fn outbox(dir: impl Into<PathBuf>, from: &str) -> anyhow::Result<Self> {
         let dir = dir.into();
-        std::fs::create_dir_all(&dir).with_context(|| format!("creating the outbox folder {}", dir.display()))?;
-        Ok(Mailer::Outbox { dir, from: parse_from(from)? })
+        std::fs::create_dir_all(&dir)
+            .with_context(|| format!("creating the outbox folder {}", dir.display()))?;
+        Ok(Mailer::Outbox {
+            dir,
+            from: parse_from(from)?,
+        })
     }
 
     fn from(&self) -> &Mailbox {
@@ -57,8 +67,16 @@ impl Mailer {
         }
     }
 
-    async fn deliver(&self, job_id: JobId, file_stem: &str, email: &EmailJob) -> anyhow::Result<()> {
-        let to: Mailbox = email.to.parse().context("the recipient address is not valid")?;
+    async fn deliver(
+        &self,
+        job_id: JobId,
+        file_stem: &str,
+        email: &EmailJob,
+    ) -> anyhow::Result<()> {
+        let to: Mailbox = email
+            .to
+            .parse()
+            .context("the recipient address is not valid")?;
         let message = Message::builder()
             .from(self.from().clone())
             .to(to)
@@ -69,13 +87,23 @@ impl Mailer {
             .context("building the message")?;
         match self {
             Mailer::Smtp { transport, .. } => {
-                transport.send(message).await.context("sending through SMTP")?;
+                transport
+                    .send(message)
+                    .await
+                    .context("sending through SMTP")?;
                 tracing::info!(%job_id, subject = %email.subject, "email sent");
             }
             Mailer::Outbox { dir, .. } => {
                 let path = dir.join(format!("{file_stem}.eml"));
-                tokio::fs::write(&path, message.formatted()).await.context("writing to the outbox")?;
-                let link = email.text.lines().map(str::trim).find(|l| l.starts_with("http")).unwrap_or("");
+                tokio::fs::write(&path, message.formatted())
+                    .await
+                    .context("writing to the outbox")?;
+                let link = email
+                    .text
+                    .lines()
+                    .map(str::trim)
+                    .find(|l| l.starts_with("http"))
+                    .unwrap_or("");
                 tracing::info!(
                     to = %email.to,
                     subject = %email.subject,
@@ -90,7 +118,8 @@ impl Mailer {
 }
 
 fn parse_from(from: &str) -> anyhow::Result<Mailbox> {
-    from.parse().with_context(|| format!("the sender address {from:?} is not valid"))
+    from.parse()
+        .with_context(|| format!("the sender address {from:?} is not valid"))
 }
 
 /// The payload of an email job.
@@ -104,9 +133,20 @@ pub(crate) struct EmailJob {
 impl App {
     /// Enqueues an email in the caller's transaction. A `dedupe_key` makes
     /// sure the same message is never queued twice.
-    pub(crate) async fn enqueue_email<R: Repos>(&self, repos: &R, to: &str, subject: &str, text: String, dedupe_key: Option<&str>) -> AppResult<()> {
-        let payload = serde_json::to_value(EmailJob { to: to.to_owned(), subject: subject.to_owned(), text })
-            .map_err(|e| AppError::Internal(e.into()))?;
+    pub(crate) async fn enqueue_email<R: Repos>(
+        &self,
+        repos: &R,
+        to: &str,
+        subject: &str,
+        text: String,
+        dedupe_key: Option<&str>,
+    ) -> AppResult<()> {
+        let payload = serde_json::to_value(EmailJob {
+            to: to.to_owned(),
+            subject: subject.to_owned(),
+            text,
+        })
+        .map_err(|e| AppError::Internal(e.into()))?;
         let now = self.now();
         repos
             .jobs()
@@ -125,8 +165,12 @@ impl App {
 
     /// Delivers one email job; returns the payload to keep (without the
     /// body, which may hold a one-time link).
-    pub(crate) async fn deliver_email(&self, job: &cairn_store::jobs::Job) -> anyhow::Result<serde_json::Value> {
-        let email: EmailJob = serde_json::from_value(job.payload.clone()).context("reading the email job")?;
+    pub(crate) async fn deliver_email(
+        &self,
+        job: &cairn_store::jobs::Job,
+    ) -> anyhow::Result<serde_json::Value> {
+        let email: EmailJob =
+            serde_json::from_value(job.payload.clone()).context("reading the email job")?;
         let stem = format!("{}-{}", job.created_at.format("%Y%m%dT%H%M%S%.6f"), job.id);
         self.inner.mailer.deliver(job.id, &stem, &email).await?;
         Ok(serde_json::json!({ "to": email.to, "subject": email.subject }))
@@ -189,7 +233,12 @@ pub(crate) mod texts {
         )
     }
 
-    pub fn invitation(inviter: &str, organization: &str, roles: &str, link: &str) -> (String, String) {
+    pub fn invitation(
+        inviter: &str,
+        organization: &str,
+        roles: &str,
+        link: &str,
+    ) -> (String, String) {
         (
             format!("{inviter} invites you to {organization} on Cairn"),
             format!(

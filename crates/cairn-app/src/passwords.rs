@@ -45,7 +45,9 @@ pub(crate) async fn verify(candidate: &str, stored: Option<&str>) -> AppResult<b
         let Ok(parsed) = PasswordHash::new(&hash_text) else {
             return false;
         };
-        let ok = Argon2::default().verify_password(candidate.as_bytes(), &parsed).is_ok();
+        let ok = Argon2::default()
+            .verify_password(candidate.as_bytes(), &parsed)
+            .is_ok();
         ok && real
     })
     .await

@@ -1,9 +1,9 @@
 //! One typed configuration: defaults, then a TOML file, then `CAIRN_*`
 //! environment variables, validated at start-up and passed down.
 
-use anyhow::{bail, Context};
-use figment::providers::{Env, Format, Serialized, Toml};
+use anyhow::{Context, bail};
 use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -75,22 +75,64 @@ impl Default for Config {
 /// What each setting means, in the order `config example` prints them.
 const DOCS: &[(&str, &str)] = &[
     ("listen", "Address and port the web server listens on."),
-    ("public_url", "The address people use to reach Cairn; links in emails start with it. Default: http://<listen>."),
-    ("data_dir", "Folder for the SQLite database, uploads, the outbox and the generated secret key."),
-    ("database_url", "sqlite://path/to/file.db or postgres://user:password@host/db. Default: SQLite in <data_dir>/cairn.db."),
-    ("database_max_connections", "Largest number of database connections."),
-    ("uploads_dir", "Folder for uploaded files. Default: <data_dir>/uploads."),
-    ("secret_key", "Key (at least 32 characters) that signs CSRF tokens and messages. Default: generated once into <data_dir>/secret.key."),
-    ("smtp_url", "SMTP server, e.g. smtps://user:password@smtp.example.org:465. Unset: emails are written to the outbox folder."),
+    (
+        "public_url",
+        "The address people use to reach Cairn; links in emails start with it. Default: http://<listen>.",
+    ),
+    (
+        "data_dir",
+        "Folder for the SQLite database, uploads, the outbox and the generated secret key.",
+    ),
+    (
+        "database_url",
+        "sqlite://path/to/file.db or postgres://user:password@host/db. Default: SQLite in <data_dir>/cairn.db.",
+    ),
+    (
+        "database_max_connections",
+        "Largest number of database connections.",
+    ),
+    (
+        "uploads_dir",
+        "Folder for uploaded files. Default: <data_dir>/uploads.",
+    ),
+    (
+        "secret_key",
+        "Key (at least 32 characters) that signs CSRF tokens and messages. Default: generated once into <data_dir>/secret.key.",
+    ),
+    (
+        "smtp_url",
+        "SMTP server, e.g. smtps://user:password@smtp.example.org:465. Unset: emails are written to the outbox folder.",
+    ),
     ("mail_from", "Sender of Cairn's emails."),
-    ("outbox_dir", "Where emails go as .eml files when no SMTP server is set. Default: <data_dir>/outbox."),
+    (
+        "outbox_dir",
+        "Where emails go as .eml files when no SMTP server is set. Default: <data_dir>/outbox.",
+    ),
     ("session_days", "Days a login lasts without activity."),
-    ("signups_open", "Whether anyone may create an account (otherwise by invitation only)."),
-    ("open_organization_creation", "Whether every verified account may create organizations (otherwise only accounts a platform administrator approves)."),
-    ("trust_proxy_headers", "Take the client's IP address from X-Forwarded-For (only behind a reverse proxy you run)."),
-    ("max_body_bytes", "Largest request body accepted outside upload routes, in bytes."),
-    ("log_format", "pretty (for people) or json (for log collectors)."),
-    ("log_level", "error, warn, info, debug or trace; or a tracing filter such as cairn=debug,info."),
+    (
+        "signups_open",
+        "Whether anyone may create an account (otherwise by invitation only).",
+    ),
+    (
+        "open_organization_creation",
+        "Whether every verified account may create organizations (otherwise only accounts a platform administrator approves).",
+    ),
+    (
+        "trust_proxy_headers",
+        "Take the client's IP address from X-Forwarded-For (only behind a reverse proxy you run).",
+    ),
+    (
+        "max_body_bytes",
+        "Largest request body accepted outside upload routes, in bytes.",
+    ),
+    (
+        "log_format",
+        "pretty (for people) or json (for log collectors).",
+    ),
+    (
+        "log_level",
+        "error, warn, info, debug or trace; or a tracing filter such as cairn=debug,info.",
+    ),
 ];
 
 /// The example configuration: every setting, its meaning and its default.
@@ -131,8 +173,16 @@ impl Config {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
-        self.listen.parse::<std::net::SocketAddr>().with_context(|| format!("listen = {:?} is not an address like 127.0.0.1:8080", self.listen))?;
-        let url = url::Url::parse(&self.public_url()).with_context(|| "public_url is not a URL".to_owned())?;
+        self.listen
+            .parse::<std::net::SocketAddr>()
+            .with_context(|| {
+                format!(
+                    "listen = {:?} is not an address like 127.0.0.1:8080",
+                    self.listen
+                )
+            })?;
+        let url = url::Url::parse(&self.public_url())
+            .with_context(|| "public_url is not a URL".to_owned())?;
         if !matches!(url.scheme(), "http" | "https") {
             bail!("public_url must start with http:// or https://");
         }
@@ -145,29 +195,42 @@ impl Config {
         if !matches!(self.log_format.as_str(), "pretty" | "json") {
             bail!("log_format must be pretty or json");
         }
-        if self.secret_key.as_ref().is_some_and(|k| k.expose().len() < 32) {
+        if self
+            .secret_key
+            .as_ref()
+            .is_some_and(|k| k.expose().len() < 32)
+        {
             bail!("secret_key must be at least 32 characters long");
         }
         Ok(())
     }
 
     pub fn public_url(&self) -> String {
-        self.public_url.clone().unwrap_or_else(|| format!("http://{}", self.listen))
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}", self.listen))
     }
 
     pub fn database_url(&self) -> String {
         match &self.database_url {
             Some(url) => url.expose().to_owned(),
-            None => format!("sqlite://{}?mode=rwc", self.data_dir.join("cairn.db").display()),
+            None => format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("cairn.db").display()
+            ),
         }
     }
 
     pub fn uploads_dir(&self) -> PathBuf {
-        self.uploads_dir.clone().unwrap_or_else(|| self.data_dir.join("uploads"))
+        self.uploads_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("uploads"))
     }
 
     pub fn outbox_dir(&self) -> PathBuf {
-        self.outbox_dir.clone().unwrap_or_else(|| self.data_dir.join("outbox"))
+        self.outbox_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("outbox"))
     }
 
     /// The configured secret key, or the one generated into the data
@@ -183,7 +246,8 @@ impl Config {
                 return Ok(key.as_bytes().to_vec());
             }
         }
-        std::fs::create_dir_all(&self.data_dir).with_context(|| format!("creating {}", self.data_dir.display()))?;
+        std::fs::create_dir_all(&self.data_dir)
+            .with_context(|| format!("creating {}", self.data_dir.display()))?;
         let mut bytes = [0u8; 32];
         rand::RngCore::fill_bytes(&mut rand::rng(), &mut bytes);
         let key = hex::encode(bytes);
@@ -194,7 +258,11 @@ impl Config {
     /// The configuration in effect, with secrets hidden.
     pub fn show(&self) -> String {
         let mut shown = self.clone();
-        for secret in [&mut shown.database_url, &mut shown.secret_key, &mut shown.smtp_url] {
+        for secret in [
+            &mut shown.database_url,
+            &mut shown.secret_key,
+            &mut shown.smtp_url,
+        ] {
             if secret.is_some() {
                 *secret = Some(Secret("<hidden>".into()));
             }
@@ -207,7 +275,12 @@ impl Config {
 fn write_private(path: &Path, contents: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path)?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
     file.write_all(contents.as_bytes())
 }
 
@@ -235,7 +308,10 @@ mod tests {
         .expect("serializable");
         for key in fields.keys() {
             assert!(DOCS.iter().any(|(k, _)| k == key), "{key} is documented");
-            assert!(example.contains(&format!("{key} =")), "{key} is in the example");
+            assert!(
+                example.contains(&format!("{key} =")),
+                "{key} is in the example"
+            );
         }
         assert_eq!(fields.len(), DOCS.len());
         assert!(example.contains("listen = \"127.0.0.1:8080\""));
@@ -244,30 +320,54 @@ mod tests {
 
     #[test]
     fn the_example_is_a_valid_configuration() {
-        let config: Config = Figment::from(Toml::string(&example())).extract().expect("the example parses");
+        let config: Config = Figment::from(Toml::string(&example()))
+            .extract()
+            .expect("the example parses");
         config.validate().expect("the example is valid");
         assert_eq!(config.listen, "127.0.0.1:8080");
     }
 
     #[test]
     fn secrets_never_show() {
-        let config = Config { smtp_url: Some(Secret("smtps://u:hunter2@x".into())), ..Config::default() };
+        let config = Config {
+            smtp_url: Some(Secret("smtps://u:hunter2@x".into())),
+            ..Config::default()
+        };
         assert!(!format!("{config:?}").contains("hunter2"));
         assert!(!config.show().contains("hunter2"));
     }
 
     #[test]
     fn bad_settings_are_named() {
-        let bad = Config { listen: "nope".into(), ..Config::default() };
-        assert!(bad.validate().expect_err("invalid").to_string().contains("listen"));
-        let bad = Config { log_format: "xml".into(), ..Config::default() };
-        assert!(bad.validate().expect_err("invalid").to_string().contains("log_format"));
+        let bad = Config {
+            listen: "nope".into(),
+            ..Config::default()
+        };
+        assert!(
+            bad.validate()
+                .expect_err("invalid")
+                .to_string()
+                .contains("listen")
+        );
+        let bad = Config {
+            log_format: "xml".into(),
+            ..Config::default()
+        };
+        assert!(
+            bad.validate()
+                .expect_err("invalid")
+                .to_string()
+                .contains("log_format")
+        );
     }
 
     #[test]
     fn a_secret_key_is_generated_once_and_kept() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let config = Config { data_dir: dir.path().to_path_buf(), ..Config::default() };
+        let config = Config {
+            data_dir: dir.path().to_path_buf(),
+            ..Config::default()
+        };
         let first = config.secret_key().expect("generated");
         assert_eq!(first.len(), 64);
         assert_eq!(config.secret_key().expect("read back"), first);

@@ -13,7 +13,11 @@ use std::process::ExitCode;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser, Debug)]
-#[command(name = "cairn", version, about = "Cairn: micro-credentials with the evidence behind them")]
+#[command(
+    name = "cairn",
+    version,
+    about = "Cairn: micro-credentials with the evidence behind them"
+)]
 struct Cli {
     /// A TOML configuration file (default: ./cairn.toml when it exists).
     #[arg(long, global = true, env = "CAIRN_CONFIG")]
@@ -46,11 +50,15 @@ enum ConfigCommand {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Config { command: ConfigCommand::Example } => {
+        Command::Config {
+            command: ConfigCommand::Example,
+        } => {
             print_out(&config::example());
             Ok(())
         }
-        Command::Config { command: ConfigCommand::Show } => config::Config::load(cli.config.as_deref()).map(|c| print_out(&c.show())),
+        Command::Config {
+            command: ConfigCommand::Show,
+        } => config::Config::load(cli.config.as_deref()).map(|c| print_out(&c.show())),
         Command::Serve => run(cli.config.as_deref(), serve::serve),
         Command::Migrate => run(cli.config.as_deref(), serve::migrate),
     };
@@ -75,6 +83,8 @@ where
 {
     let config = config::Config::load(config_path)?;
     serve::init_logging(&config)?;
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
     runtime.block_on(command(config))
 }

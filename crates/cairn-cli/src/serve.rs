@@ -4,8 +4,8 @@ use crate::config::Config;
 use anyhow::Context;
 use cairn_app::clock::SystemClock;
 use cairn_app::mail::Mailer;
-use cairn_app::store::blobs::LocalBlobs;
 use cairn_app::store::Store;
+use cairn_app::store::blobs::LocalBlobs;
 use cairn_app::{App, AppSettings};
 use cairn_web::WebSettings;
 use std::net::SocketAddr;
@@ -14,22 +14,34 @@ use std::time::Instant;
 use tracing_subscriber::EnvFilter;
 
 pub fn init_logging(config: &Config) -> anyhow::Result<()> {
-    let filter = EnvFilter::try_new(&config.log_level).with_context(|| format!("log_level {:?} is not valid", config.log_level))?;
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_target(false);
-    let result = if config.log_format == "json" { builder.json().try_init() } else { builder.try_init() };
+    let filter = EnvFilter::try_new(&config.log_level)
+        .with_context(|| format!("log_level {:?} is not valid", config.log_level))?;
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let result = if config.log_format == "json" {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
     result.map_err(|e| anyhow::anyhow!("could not start logging: {e}"))
 }
 
 async fn open_store(config: &Config) -> anyhow::Result<Store> {
-    std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
-    let store = Store::connect(&config.database_url(), config.database_max_connections).await.context("opening the database")?;
+    std::fs::create_dir_all(&config.data_dir)
+        .with_context(|| format!("creating the data folder {}", config.data_dir.display()))?;
+    let store = Store::connect(&config.database_url(), config.database_max_connections)
+        .await
+        .context("opening the database")?;
     store.migrate().await.context("migrating the database")?;
     Ok(store)
 }
 
 /// `cairn migrate`.
 pub async fn migrate(config: Config) -> anyhow::Result<()> {
-    let store = Store::connect(&config.database_url(), 2).await.context("opening the database")?;
+    let store = Store::connect(&config.database_url(), 2)
+        .await
+        .context("opening the database")?;
     let pending = store.pending_migrations().await?;
     store.migrate().await.context("migrating the database")?;
     tracing::info!(applied = pending, "the database is up to date");
@@ -72,25 +84,35 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     }
     if let Some(link) = app.admin_setup_link().await? {
         tracing::warn!("no platform administrator yet");
-        #[expect(clippy::print_stdout, reason = "the one-time link is for the person who started the server")]
+        #[expect(
+            clippy::print_stdout,
+            reason = "the one-time link is for the person who started the server"
+        )]
         {
-            println!("\n  No administrator yet. Open this one-time link to create one:\n\n    {link}\n");
+            println!(
+                "\n  No administrator yet. Open this one-time link to create one:\n\n    {link}\n"
+            );
         }
     }
     let addr: SocketAddr = config.listen.parse().context("listen")?;
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("listening on {addr}"))?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let worker = tokio::spawn(app.clone().run_worker(wait_for(stop_rx.clone())));
     let router = cairn_web::router(app, web);
     tracing::info!(address = %addr, public_url = %config.public_url(), startup_ms = started.elapsed().as_millis(), "Cairn is listening");
-    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(async move {
-            shutdown_signal().await;
-            tracing::info!("shutting down");
-            let _ = stop_tx.send(true);
-        })
-        .await
-        .context("serving")?;
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        let _ = stop_tx.send(true);
+    })
+    .await
+    .context("serving")?;
     worker.await.context("stopping the job worker")?;
     Ok(())
 }

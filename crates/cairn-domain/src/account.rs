@@ -86,9 +86,24 @@ pub enum PasswordError {
 
 /// Passwords seen in every breach list; refused outright.
 const COMMON_PASSWORDS: &[&str] = &[
-    "password", "password1", "password12", "password123", "1234567890", "12345678910",
-    "qwertyuiop", "iloveyou12", "letmein123", "welcome123", "changeme12", "cairncairn",
-    "abcdefghij", "0123456789", "1111111111", "aaaaaaaaaa", "administrator", "passw0rd12",
+    "password",
+    "password1",
+    "password12",
+    "password123",
+    "1234567890",
+    "12345678910",
+    "qwertyuiop",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "changeme12",
+    "cairncairn",
+    "abcdefghij",
+    "0123456789",
+    "1111111111",
+    "aaaaaaaaaa",
+    "administrator",
+    "passw0rd12",
 ];
 
 impl Password {
@@ -184,28 +199,59 @@ mod tests {
     fn emails_are_normalized_and_checked() {
         let e = EmailAddress::parse("  Ana.Lopez@Example.ORG ").expect("valid");
         assert_eq!(e.as_str(), "ana.lopez@example.org");
-        for bad in ["", "ana", "ana@", "@example.org", "ana@example", "a b@example.org", "ana@@x.org", ".ana@x.org", "ana@-x.org"] {
+        for bad in [
+            "",
+            "ana",
+            "ana@",
+            "@example.org",
+            "ana@example",
+            "a b@example.org",
+            "ana@@x.org",
+            ".ana@x.org",
+            "ana@-x.org",
+        ] {
             assert!(EmailAddress::parse(bad).is_err(), "{bad} should be refused");
         }
-        assert_eq!(EmailAddress::parse(&format!("{}@x.org", "a".repeat(260))), Err(EmailError::TooLong));
+        assert_eq!(
+            EmailAddress::parse(&format!("{}@x.org", "a".repeat(260))),
+            Err(EmailError::TooLong)
+        );
     }
 
     #[test]
     fn passwords_follow_the_policy() {
         let email = EmailAddress::parse("ana@example.org").expect("valid");
         assert_eq!(Password::new("short", None), Err(PasswordError::TooShort));
-        assert_eq!(Password::new("ana@example.org", Some(&email)), Err(PasswordError::SameAsEmail));
-        assert_eq!(Password::new("Password123", None), Err(PasswordError::TooCommon));
-        assert_eq!(Password::new(&"x".repeat(257), None), Err(PasswordError::TooLong));
+        assert_eq!(
+            Password::new("ana@example.org", Some(&email)),
+            Err(PasswordError::SameAsEmail)
+        );
+        assert_eq!(
+            Password::new("Password123", None),
+            Err(PasswordError::TooCommon)
+        );
+        assert_eq!(
+            Password::new(&"x".repeat(257), None),
+            Err(PasswordError::TooLong)
+        );
         let ok = Password::new("correct horse battery", Some(&email)).expect("valid");
         assert_eq!(format!("{ok:?}"), "Password(<redacted>)");
     }
 
     #[test]
     fn display_names_are_trimmed_and_bounded() {
-        assert_eq!(DisplayName::parse("  Ana  ").expect("valid").as_str(), "Ana");
+        assert_eq!(
+            DisplayName::parse("  Ana  ").expect("valid").as_str(),
+            "Ana"
+        );
         assert_eq!(DisplayName::parse("   "), Err(DisplayNameError::Empty));
-        assert_eq!(DisplayName::parse(&"a".repeat(101)), Err(DisplayNameError::TooLong));
-        assert_eq!(DisplayName::parse("a\u{7}b"), Err(DisplayNameError::ControlCharacters));
+        assert_eq!(
+            DisplayName::parse(&"a".repeat(101)),
+            Err(DisplayNameError::TooLong)
+        );
+        assert_eq!(
+            DisplayName::parse("a\u{7}b"),
+            Err(DisplayNameError::ControlCharacters)
+        );
     }
 }

@@ -1,8 +1,8 @@
 //! Organizations (issuers) and their departments: the values people type
 //! into their profiles, parsed into types that cannot hold bad data.
 
-use crate::account::EmailAddress;
 use crate::FieldErrors;
+use crate::account::EmailAddress;
 use thiserror::Error;
 
 /// A URL-safe, permanent name: `kucrl`, `lawrence-usd-497`.
@@ -14,14 +14,18 @@ pub struct Slug(String);
 pub enum SlugError {
     #[error("Use between 2 and 63 characters.")]
     Length,
-    #[error("Use lower-case letters, digits and hyphens, starting and ending with a letter or digit.")]
+    #[error(
+        "Use lower-case letters, digits and hyphens, starting and ending with a letter or digit."
+    )]
     Characters,
     #[error("This name is reserved; choose another.")]
     Reserved,
 }
 
 /// Path segments that pages under `/orgs/` already use.
-const RESERVED_SLUGS: &[&str] = &["new", "admin", "api", "settings", "static", "assets", "login", "logout"];
+const RESERVED_SLUGS: &[&str] = &[
+    "new", "admin", "api", "settings", "static", "assets", "login", "logout",
+];
 
 impl Slug {
     /// Parses a slug typed by a person (trimmed, lower-cased).
@@ -30,7 +34,9 @@ impl Slug {
         if !(2..=63).contains(&s.len()) {
             return Err(SlugError::Length);
         }
-        let valid_chars = s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        let valid_chars = s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
         if !valid_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
             return Err(SlugError::Characters);
         }
@@ -52,7 +58,12 @@ impl Slug {
             }
         }
         let trimmed = out.trim_end_matches('-');
-        trimmed.chars().take(63).collect::<String>().trim_end_matches('-').to_owned()
+        trimmed
+            .chars()
+            .take(63)
+            .collect::<String>()
+            .trim_end_matches('-')
+            .to_owned()
     }
 
     /// The slug.
@@ -148,11 +159,17 @@ impl OrganizationProfile {
         let contact_email = if input.contact_email.trim().is_empty() {
             Some(None)
         } else {
-            errors.check("contact_email", EmailAddress::parse(input.contact_email).map(Some))
+            errors.check(
+                "contact_email",
+                EmailAddress::parse(input.contact_email).map(Some),
+            )
         };
         let description = input.description.trim();
         if description.chars().count() > DESCRIPTION_MAX {
-            errors.add("description", format!("Use at most {DESCRIPTION_MAX} characters."));
+            errors.add(
+                "description",
+                format!("Use at most {DESCRIPTION_MAX} characters."),
+            );
         }
         match (name, website, contact_email) {
             (Some(name), Some(website), Some(contact_email)) if errors.is_empty() => Ok(Self {
@@ -187,7 +204,10 @@ impl DepartmentInput {
         let slug = errors.check("slug", Slug::parse(&slug_text));
         let description = description.trim();
         if description.chars().count() > DESCRIPTION_MAX {
-            errors.add("description", format!("Use at most {DESCRIPTION_MAX} characters."));
+            errors.add(
+                "description",
+                format!("Use at most {DESCRIPTION_MAX} characters."),
+            );
         }
         match (name, slug) {
             (Some(name), Some(slug)) if errors.is_empty() => Ok(Self {
@@ -212,7 +232,10 @@ mod tests {
         assert_eq!(Slug::parse("a--b"), Err(SlugError::Characters));
         assert_eq!(Slug::parse("école"), Err(SlugError::Characters));
         assert_eq!(Slug::parse("new"), Err(SlugError::Reserved));
-        assert_eq!(Slug::suggest("Center for Research on Learning!"), "center-for-research-on-learning");
+        assert_eq!(
+            Slug::suggest("Center for Research on Learning!"),
+            "center-for-research-on-learning"
+        );
     }
 
     #[test]

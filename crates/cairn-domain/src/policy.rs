@@ -4,9 +4,9 @@
 //! states the only conditions under which it is allowed. Use cases call
 //! [`authorize`] before every write and every read of private data.
 
+use crate::UserId;
 use crate::account::Actor;
 use crate::role::{Role, RoleSet};
-use crate::UserId;
 use thiserror::Error;
 
 /// Something an actor wants to do, with the facts the decision needs.
@@ -65,10 +65,16 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             }
             org_admin(roles)
         }
-        Action::RemoveMember { roles, target } => org_admin(roles) || (target == actor.user_id && roles.is_member()),
+        Action::RemoveMember { roles, target } => {
+            org_admin(roles) || (target == actor.user_id && roles.is_member())
+        }
         Action::ManageAccount { owner } => owner == actor.user_id,
     };
-    if allowed { Ok(()) } else { Err(Denied::NotPermitted) }
+    if allowed {
+        Ok(())
+    } else {
+        Err(Denied::NotPermitted)
+    }
 }
 
 /// Whether the action is allowed; for pages deciding what to show.
@@ -78,12 +84,18 @@ pub fn can(actor: &Actor, action: Action) -> bool {
 
 /// An organization must keep at least one administrator.
 #[derive(Clone, Copy, Debug, Error, PartialEq, Eq)]
-#[error("An organization needs at least one administrator; make someone else an administrator first.")]
+#[error(
+    "An organization needs at least one administrator; make someone else an administrator first."
+)]
 pub struct LastAdmin;
 
 /// Checks that a change to memberships leaves an administrator in charge.
 pub fn ensure_admin_remains(admins_after_change: usize) -> Result<(), LastAdmin> {
-    if admins_after_change == 0 { Err(LastAdmin) } else { Ok(()) }
+    if admins_after_change == 0 {
+        Err(LastAdmin)
+    } else {
+        Ok(())
+    }
 }
 
 #[cfg(test)]
@@ -96,15 +108,26 @@ mod tests {
     }
 
     fn actor() -> Actor {
-        Actor { user_id: user(1), platform_admin: false, may_create_organizations: false, email_verified: true }
+        Actor {
+            user_id: user(1),
+            platform_admin: false,
+            may_create_organizations: false,
+            email_verified: true,
+        }
     }
 
     fn platform_admin() -> Actor {
-        Actor { platform_admin: true, ..actor() }
+        Actor {
+            platform_admin: true,
+            ..actor()
+        }
     }
 
     fn approved() -> Actor {
-        Actor { may_create_organizations: true, ..actor() }
+        Actor {
+            may_create_organizations: true,
+            ..actor()
+        }
     }
 
     fn admin() -> RoleSet {
@@ -116,20 +139,38 @@ mod tests {
     }
 
     fn every_other_role() -> Vec<RoleSet> {
-        vec![RoleSet::NONE, member(), RoleSet::of([Role::Author]), RoleSet::of([Role::Reviewer]), RoleSet::of([Role::Coach])]
+        vec![
+            RoleSet::NONE,
+            member(),
+            RoleSet::of([Role::Author]),
+            RoleSet::of([Role::Reviewer]),
+            RoleSet::of([Role::Coach]),
+        ]
     }
 
     #[test]
     fn create_organization_needs_approval_or_platform_admin() {
-        assert_eq!(authorize(&actor(), Action::CreateOrganization), Err(Denied::NotPermitted));
+        assert_eq!(
+            authorize(&actor(), Action::CreateOrganization),
+            Err(Denied::NotPermitted)
+        );
         assert_eq!(authorize(&approved(), Action::CreateOrganization), Ok(()));
-        assert_eq!(authorize(&platform_admin(), Action::CreateOrganization), Ok(()));
+        assert_eq!(
+            authorize(&platform_admin(), Action::CreateOrganization),
+            Ok(())
+        );
     }
 
     #[test]
     fn create_organization_needs_a_verified_email() {
-        let unverified = Actor { email_verified: false, ..approved() };
-        assert_eq!(authorize(&unverified, Action::CreateOrganization), Err(Denied::EmailNotVerified));
+        let unverified = Actor {
+            email_verified: false,
+            ..approved()
+        };
+        assert_eq!(
+            authorize(&unverified, Action::CreateOrganization),
+            Err(Denied::EmailNotVerified)
+        );
     }
 
     #[test]
@@ -140,7 +181,10 @@ mod tests {
 
     fn only_org_admins(make: fn(RoleSet) -> Action) {
         assert!(can(&actor(), make(admin())), "org admin allowed");
-        assert!(can(&platform_admin(), make(RoleSet::NONE)), "platform admin allowed");
+        assert!(
+            can(&platform_admin(), make(RoleSet::NONE)),
+            "platform admin allowed"
+        );
         for roles in every_other_role() {
             assert!(!can(&actor(), make(roles)), "{roles:?} refused");
         }
@@ -174,20 +218,59 @@ mod tests {
     #[test]
     fn invite_members_is_for_admins_with_a_verified_email() {
         only_org_admins(|roles| Action::InviteMembers { roles });
-        let unverified = Actor { email_verified: false, ..actor() };
-        assert_eq!(authorize(&unverified, Action::InviteMembers { roles: admin() }), Err(Denied::EmailNotVerified));
-        assert_eq!(authorize(&unverified, Action::InviteMembers { roles: member() }), Err(Denied::NotPermitted));
+        let unverified = Actor {
+            email_verified: false,
+            ..actor()
+        };
+        assert_eq!(
+            authorize(&unverified, Action::InviteMembers { roles: admin() }),
+            Err(Denied::EmailNotVerified)
+        );
+        assert_eq!(
+            authorize(&unverified, Action::InviteMembers { roles: member() }),
+            Err(Denied::NotPermitted)
+        );
     }
 
     #[test]
     fn remove_member_is_for_admins_or_the_member_themselves() {
         let other = user(2);
-        assert!(can(&actor(), Action::RemoveMember { roles: admin(), target: other }));
-        assert!(can(&platform_admin(), Action::RemoveMember { roles: RoleSet::NONE, target: other }));
-        assert!(can(&actor(), Action::RemoveMember { roles: member(), target: user(1) }));
-        assert!(!can(&actor(), Action::RemoveMember { roles: RoleSet::NONE, target: user(1) }));
+        assert!(can(
+            &actor(),
+            Action::RemoveMember {
+                roles: admin(),
+                target: other
+            }
+        ));
+        assert!(can(
+            &platform_admin(),
+            Action::RemoveMember {
+                roles: RoleSet::NONE,
+                target: other
+            }
+        ));
+        assert!(can(
+            &actor(),
+            Action::RemoveMember {
+                roles: member(),
+                target: user(1)
+            }
+        ));
+        assert!(!can(
+            &actor(),
+            Action::RemoveMember {
+                roles: RoleSet::NONE,
+                target: user(1)
+            }
+        ));
         for roles in every_other_role() {
-            assert!(!can(&actor(), Action::RemoveMember { roles, target: other }));
+            assert!(!can(
+                &actor(),
+                Action::RemoveMember {
+                    roles,
+                    target: other
+                }
+            ));
         }
     }
 
@@ -195,7 +278,10 @@ mod tests {
     fn manage_account_is_for_its_owner_only() {
         assert!(can(&actor(), Action::ManageAccount { owner: user(1) }));
         assert!(!can(&actor(), Action::ManageAccount { owner: user(2) }));
-        assert!(!can(&platform_admin(), Action::ManageAccount { owner: user(2) }));
+        assert!(!can(
+            &platform_admin(),
+            Action::ManageAccount { owner: user(2) }
+        ));
     }
 
     #[test]

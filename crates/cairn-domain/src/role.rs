@@ -26,7 +26,13 @@ pub struct UnknownRole(pub String);
 
 impl Role {
     /// Every role, in the order pages list them.
-    pub const ALL: [Role; 5] = [Role::Admin, Role::Author, Role::Reviewer, Role::Coach, Role::Member];
+    pub const ALL: [Role; 5] = [
+        Role::Admin,
+        Role::Author,
+        Role::Reviewer,
+        Role::Coach,
+        Role::Member,
+    ];
 
     /// The stored and typed name.
     pub const fn as_str(self) -> &'static str {

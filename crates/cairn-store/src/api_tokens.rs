@@ -1,13 +1,15 @@
 //! Personal API tokens. Only a hash of each token is stored; the prefix
 //! lets a person recognise a token in the list.
 
-use crate::entities::api_token;
 use crate::StoreResult;
+use crate::entities::api_token;
 use cairn_domain::{ApiTokenId, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::sea_query::Condition;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// A personal API token (never its secret).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -73,7 +75,11 @@ impl<C: ConnectionTrait> ApiTokens<'_, C> {
     }
 
     /// The unrevoked, unexpired token with this hash.
-    pub async fn find_active(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<ApiToken>> {
+    pub async fn find_active(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<ApiToken>> {
         Ok(api_token::Entity::find()
             .filter(api_token::Column::TokenHash.eq(token_hash))
             .filter(api_token::Column::RevokedAt.is_null())
@@ -111,7 +117,12 @@ impl<C: ConnectionTrait> ApiTokens<'_, C> {
 
     /// Revokes a token of an account. Returns false when there was no such
     /// live token.
-    pub async fn revoke(&self, user_id: UserId, id: ApiTokenId, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn revoke(
+        &self,
+        user_id: UserId,
+        id: ApiTokenId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let result = api_token::Entity::update_many()
             .col_expr(api_token::Column::RevokedAt, Expr::value(now))
             .filter(api_token::Column::Id.eq(id.0))

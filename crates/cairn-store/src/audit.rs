@@ -1,10 +1,13 @@
 //! The audit log: what happened, by whom, in which organization.
 
-use crate::entities::audit_event;
 use crate::StoreResult;
+use crate::entities::audit_event;
 use cairn_domain::{AuditEventId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 /// One recorded event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -40,7 +43,11 @@ impl<C: ConnectionTrait> Audit<'_, C> {
     }
 
     /// The latest events of an organization.
-    pub async fn for_organization(&self, organization_id: OrganizationId, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+    pub async fn for_organization(
+        &self,
+        organization_id: OrganizationId,
+        limit: u64,
+    ) -> StoreResult<Vec<AuditEvent>> {
         self.list(Some(organization_id), None, limit).await
     }
 
@@ -49,7 +56,12 @@ impl<C: ConnectionTrait> Audit<'_, C> {
         self.list(None, Some(actor_id), limit).await
     }
 
-    async fn list(&self, org: Option<OrganizationId>, actor: Option<UserId>, limit: u64) -> StoreResult<Vec<AuditEvent>> {
+    async fn list(
+        &self,
+        org: Option<OrganizationId>,
+        actor: Option<UserId>,
+        limit: u64,
+    ) -> StoreResult<Vec<AuditEvent>> {
         let mut query = audit_event::Entity::find();
         if let Some(org) = org {
             query = query.filter(audit_event::Column::OrganizationId.eq(org.0));

@@ -24,9 +24,15 @@ impl LocalBlobs {
                 !part.is_empty()
                     && part != "."
                     && part != ".."
-                    && part.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c))
             });
-        if valid { Ok(self.root.join(key)) } else { Err(StoreError::Config(format!("invalid blob key {key:?}"))) }
+        if valid {
+            Ok(self.root.join(key))
+        } else {
+            Err(StoreError::Config(format!("invalid blob key {key:?}")))
+        }
     }
 
     /// Stores bytes under `key`, atomically (write to a temporary file, then rename).

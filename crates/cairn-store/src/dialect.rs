@@ -17,9 +17,15 @@ pub(crate) fn prepare_sqlite(url: &str, options: &mut ConnectOptions) -> StoreRe
         .next()
         .unwrap_or_default();
     if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Some(parent) = Path::new(path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
             std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Config(format!("cannot create the database folder {}: {e}", parent.display()))
+                StoreError::Config(format!(
+                    "cannot create the database folder {}: {e}",
+                    parent.display()
+                ))
             })?;
         }
     }

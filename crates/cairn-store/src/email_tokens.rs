@@ -72,7 +72,11 @@ impl<C: ConnectionTrait> EmailTokens<'_, C> {
     }
 
     /// The token with this hash and purpose, used or not.
-    pub async fn find(&self, token_hash: &str, purpose: TokenPurpose) -> StoreResult<Option<EmailToken>> {
+    pub async fn find(
+        &self,
+        token_hash: &str,
+        purpose: TokenPurpose,
+    ) -> StoreResult<Option<EmailToken>> {
         email_token::Entity::find()
             .filter(email_token::Column::TokenHash.eq(token_hash))
             .filter(email_token::Column::Purpose.eq(purpose.as_str()))
@@ -97,7 +101,12 @@ impl<C: ConnectionTrait> EmailTokens<'_, C> {
 
     /// Voids every unused token of one purpose for an account (a new reset
     /// link voids the older ones).
-    pub async fn void_for_user(&self, user_id: UserId, purpose: TokenPurpose, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn void_for_user(
+        &self,
+        user_id: UserId,
+        purpose: TokenPurpose,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         email_token::Entity::update_many()
             .col_expr(email_token::Column::UsedAt, Expr::value(now))
             .filter(email_token::Column::UserId.eq(user_id.0))

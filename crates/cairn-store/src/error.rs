@@ -35,8 +35,14 @@ const UNIQUE_INDEXES: &[(&str, &str)] = &[
     ("ux_sessions_token_hash", "sessions.token_hash"),
     ("ux_email_tokens_token_hash", "email_tokens.token_hash"),
     ("ux_organizations_slug", "organizations.slug"),
-    ("ux_departments_org_slug", "departments.organization_id, departments.slug"),
-    ("ux_memberships_org_user", "memberships.organization_id, memberships.user_id"),
+    (
+        "ux_departments_org_slug",
+        "departments.organization_id, departments.slug",
+    ),
+    (
+        "ux_memberships_org_user",
+        "memberships.organization_id, memberships.user_id",
+    ),
     ("ux_invitations_token_hash", "invitations.token_hash"),
     ("ux_api_tokens_token_hash", "api_tokens.token_hash"),
     ("ux_jobs_dedupe_key", "jobs.dedupe_key"),

@@ -11,7 +11,10 @@ use crate::{Backend, StoreResult};
 use cairn_domain::JobId;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, LockBehavior, LockType, OnConflict};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
 
 /// Where a job is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,7 +40,12 @@ impl JobStatus {
     }
 
     /// Every status.
-    pub const ALL: [JobStatus; 4] = [JobStatus::Queued, JobStatus::Running, JobStatus::Done, JobStatus::Dead];
+    pub const ALL: [JobStatus; 4] = [
+        JobStatus::Queued,
+        JobStatus::Running,
+        JobStatus::Done,
+        JobStatus::Dead,
+    ];
 
     /// The stored name.
     pub const fn name(self) -> &'static str {
@@ -96,7 +104,11 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
             updated_at: Set(new.now),
         };
         let inserted = job::Entity::insert(model)
-            .on_conflict(OnConflict::column(job::Column::DedupeKey).do_nothing().to_owned())
+            .on_conflict(
+                OnConflict::column(job::Column::DedupeKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
             .exec_without_returning(self.db)
             .await?;
         Ok(inserted == 1)
@@ -118,8 +130,15 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
 
     /// Claims the next due job for `lease`. A job whose worker died is
     /// claimable again once its lease has run out.
-    pub async fn claim_next(&self, now: DateTime<Utc>, lease: Duration) -> StoreResult<Option<Job>> {
-        let mut query = job::Entity::find().filter(Self::claimable(now)).order_by_asc(job::Column::RunAt).limit(1);
+    pub async fn claim_next(
+        &self,
+        now: DateTime<Utc>,
+        lease: Duration,
+    ) -> StoreResult<Option<Job>> {
+        let mut query = job::Entity::find()
+            .filter(Self::claimable(now))
+            .order_by_asc(job::Column::RunAt)
+            .limit(1);
         if self.backend == Backend::Postgres {
             query = query.lock_with_behavior(LockType::Update, LockBehavior::SkipLocked);
         }
@@ -127,9 +146,15 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
             return Ok(None);
         };
         let claimed = job::Entity::update_many()
-            .col_expr(job::Column::Status, Expr::value(JobStatus::Running.as_str()))
+            .col_expr(
+                job::Column::Status,
+                Expr::value(JobStatus::Running.as_str()),
+            )
             .col_expr(job::Column::LockedUntil, Expr::value(now + lease))
-            .col_expr(job::Column::Attempts, Expr::col(job::Column::Attempts).add(1))
+            .col_expr(
+                job::Column::Attempts,
+                Expr::col(job::Column::Attempts).add(1),
+            )
             .col_expr(job::Column::UpdatedAt, Expr::value(now))
             .filter(job::Column::Id.eq(candidate.id))
             .filter(Self::claimable(now))
@@ -150,10 +175,18 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
 
     /// Marks a job done and replaces its payload (e.g. with a version
     /// without secrets).
-    pub async fn complete(&self, id: JobId, payload: serde_json::Value, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn complete(
+        &self,
+        id: JobId,
+        payload: serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         job::Entity::update_many()
             .col_expr(job::Column::Status, Expr::value(JobStatus::Done.as_str()))
-            .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+            .col_expr(
+                job::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
             .col_expr(job::Column::LastError, Expr::value(Option::<String>::None))
             .col_expr(job::Column::Payload, Expr::value(payload))
             .col_expr(job::Column::UpdatedAt, Expr::value(now))
@@ -165,23 +198,45 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
 
     /// Records a failed attempt: the job runs again at `retry_at`, or is
     /// dead when `retry_at` is `None`.
-    pub async fn fail(&self, id: JobId, error: &str, retry_at: Option<DateTime<Utc>>, now: DateTime<Utc>) -> StoreResult<()> {
-        let status = if retry_at.is_some() { JobStatus::Queued } else { JobStatus::Dead };
+    pub async fn fail(
+        &self,
+        id: JobId,
+        error: &str,
+        retry_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let status = if retry_at.is_some() {
+            JobStatus::Queued
+        } else {
+            JobStatus::Dead
+        };
         let mut update = job::Entity::update_many()
             .col_expr(job::Column::Status, Expr::value(status.as_str()))
-            .col_expr(job::Column::LockedUntil, Expr::value(Option::<DateTime<Utc>>::None))
-            .col_expr(job::Column::LastError, Expr::value(error.chars().take(2000).collect::<String>()))
+            .col_expr(
+                job::Column::LockedUntil,
+                Expr::value(Option::<DateTime<Utc>>::None),
+            )
+            .col_expr(
+                job::Column::LastError,
+                Expr::value(error.chars().take(2000).collect::<String>()),
+            )
             .col_expr(job::Column::UpdatedAt, Expr::value(now));
         if let Some(at) = retry_at {
             update = update.col_expr(job::Column::RunAt, Expr::value(at));
         }
-        update.filter(job::Column::Id.eq(id.0)).exec(self.db).await?;
+        update
+            .filter(job::Column::Id.eq(id.0))
+            .exec(self.db)
+            .await?;
         Ok(())
     }
 
     /// How many jobs are in a status.
     pub async fn count(&self, status: JobStatus) -> StoreResult<u64> {
-        Ok(job::Entity::find().filter(job::Column::Status.eq(status.as_str())).count(self.db).await?)
+        Ok(job::Entity::find()
+            .filter(job::Column::Status.eq(status.as_str()))
+            .count(self.db)
+            .await?)
     }
 
     /// The status and last error of a job.
@@ -189,7 +244,10 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
         let Some(m) = job::Entity::find_by_id(id.0).one(self.db).await? else {
             return Ok(None);
         };
-        let status = JobStatus::ALL.into_iter().find(|s| s.as_str() == m.status).unwrap_or(JobStatus::Dead);
+        let status = JobStatus::ALL
+            .into_iter()
+            .find(|s| s.as_str() == m.status)
+            .unwrap_or(JobStatus::Dead);
         Ok(Some((status, m.attempts, m.last_error)))
     }
 

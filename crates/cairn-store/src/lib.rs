@@ -79,7 +79,9 @@ impl Store {
 
     /// Migrations not yet applied.
     pub async fn pending_migrations(&self) -> StoreResult<usize> {
-        Ok(migration::Migrator::get_pending_migrations(&self.db).await?.len())
+        Ok(migration::Migrator::get_pending_migrations(&self.db)
+            .await?
+            .len())
     }
 
     /// The engine in use.
@@ -102,7 +104,10 @@ impl Store {
             ..TransactionOptions::default()
         };
         let tx = self.db.begin_with_options(options).await?;
-        Ok(Tx { tx, backend: self.backend })
+        Ok(Tx {
+            tx,
+            backend: self.backend,
+        })
     }
 
     /// Closes every connection.
@@ -158,7 +163,10 @@ pub trait Repos {
         api_tokens::ApiTokens(self.conn())
     }
     fn jobs(&self) -> jobs::Jobs<'_, Self::Conn> {
-        jobs::Jobs { db: self.conn(), backend: self.engine() }
+        jobs::Jobs {
+            db: self.conn(),
+            backend: self.engine(),
+        }
     }
     fn audit(&self) -> audit::Audit<'_, Self::Conn> {
         audit::Audit(self.conn())

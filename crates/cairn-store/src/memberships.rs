@@ -8,7 +8,9 @@ use cairn_domain::role::{Role, RoleSet};
 use cairn_domain::{InvitationId, MembershipId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// One member of an organization, as the member list shows them.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -57,7 +59,12 @@ fn parse_roles<'a>(names: impl IntoIterator<Item = &'a str>) -> StoreResult<Role
 }
 
 fn roles_text(roles: RoleSet) -> String {
-    roles.roles().iter().map(|r| r.as_str()).collect::<Vec<_>>().join(",")
+    roles
+        .roles()
+        .iter()
+        .map(|r| r.as_str())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 /// A new invitation.
@@ -103,17 +110,26 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
         let rows: Vec<_> = roles
             .roles()
             .into_iter()
-            .map(|r| membership_role::ActiveModel { membership_id: Set(id.0), role: Set(r.as_str().to_owned()) })
+            .map(|r| membership_role::ActiveModel {
+                membership_id: Set(id.0),
+                role: Set(r.as_str().to_owned()),
+            })
             .collect();
         if !rows.is_empty() {
-            membership_role::Entity::insert_many(rows).exec(self.0).await?;
+            membership_role::Entity::insert_many(rows)
+                .exec(self.0)
+                .await?;
         }
         Ok(())
     }
 
     /// The membership id and roles of a person in an organization
     /// (`RoleSet::NONE` when not a member).
-    pub async fn roles_of(&self, organization_id: OrganizationId, user_id: UserId) -> StoreResult<(Option<MembershipId>, RoleSet)> {
+    pub async fn roles_of(
+        &self,
+        organization_id: OrganizationId,
+        user_id: UserId,
+    ) -> StoreResult<(Option<MembershipId>, RoleSet)> {
         let Some(m) = membership::Entity::find()
             .filter(membership::Column::OrganizationId.eq(organization_id.0))
             .filter(membership::Column::UserId.eq(user_id.0))
@@ -142,7 +158,11 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
     /// Removes a membership and its roles.
     pub async fn remove(&self, id: MembershipId) -> StoreResult<()> {
         let result = membership::Entity::delete_by_id(id.0).exec(self.0).await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// How many administrators an organization has.
@@ -167,7 +187,10 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
             .filter(membership_role::Column::MembershipId.is_in(membership_ids))
             .all(self.0)
             .await?;
-        let users = user::Entity::find().filter(user::Column::Id.is_in(user_ids.clone())).all(self.0).await?;
+        let users = user::Entity::find()
+            .filter(user::Column::Id.is_in(user_ids.clone()))
+            .all(self.0)
+            .await?;
         let emails = user_email::Entity::find()
             .filter(user_email::Column::UserId.is_in(user_ids))
             .filter(user_email::Column::IsPrimary.eq(true))
@@ -176,7 +199,12 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
         let mut members = memberships
             .into_iter()
             .map(|m| {
-                let role_set = parse_roles(roles.iter().filter(|r| r.membership_id == m.id).map(|r| r.role.as_str()))?;
+                let role_set = parse_roles(
+                    roles
+                        .iter()
+                        .filter(|r| r.membership_id == m.id)
+                        .map(|r| r.role.as_str()),
+                )?;
                 let display_name = users
                     .iter()
                     .find(|u| u.id == m.user_id)
@@ -186,18 +214,28 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
                     membership_id: MembershipId(m.id),
                     user_id: UserId(m.user_id),
                     display_name,
-                    primary_email: emails.iter().find(|e| e.user_id == m.user_id).map(|e| e.email.clone()),
+                    primary_email: emails
+                        .iter()
+                        .find(|e| e.user_id == m.user_id)
+                        .map(|e| e.email.clone()),
                     roles: role_set,
                     joined_at: m.created_at,
                 })
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        members.sort_by(|a, b| a.display_name.to_lowercase().cmp(&b.display_name.to_lowercase()));
+        members.sort_by(|a, b| {
+            a.display_name
+                .to_lowercase()
+                .cmp(&b.display_name.to_lowercase())
+        });
         Ok(members)
     }
 
     /// The organizations a person belongs to, with their roles, by name.
-    pub async fn organizations_of(&self, user_id: UserId) -> StoreResult<Vec<(Organization, RoleSet)>> {
+    pub async fn organizations_of(
+        &self,
+        user_id: UserId,
+    ) -> StoreResult<Vec<(Organization, RoleSet)>> {
         let memberships = membership::Entity::find()
             .filter(membership::Column::UserId.eq(user_id.0))
             .all(self.0)
@@ -215,9 +253,15 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
             .await?;
         orgs.into_iter()
             .map(|o| {
-                let membership_id = memberships.iter().find(|m| m.organization_id == o.id).map(|m| m.id);
+                let membership_id = memberships
+                    .iter()
+                    .find(|m| m.organization_id == o.id)
+                    .map(|m| m.id);
                 let set = parse_roles(
-                    roles.iter().filter(|r| Some(r.membership_id) == membership_id).map(|r| r.role.as_str()),
+                    roles
+                        .iter()
+                        .filter(|r| Some(r.membership_id) == membership_id)
+                        .map(|r| r.role.as_str()),
                 )?;
                 Ok((o.into(), set))
             })
@@ -255,7 +299,11 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
     }
 
     /// Invitations still waiting for an answer, newest first.
-    pub async fn open_invitations(&self, organization_id: OrganizationId, now: DateTime<Utc>) -> StoreResult<Vec<Invitation>> {
+    pub async fn open_invitations(
+        &self,
+        organization_id: OrganizationId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Invitation>> {
         invitation::Entity::find()
             .filter(invitation::Column::OrganizationId.eq(organization_id.0))
             .filter(invitation::Column::AcceptedAt.is_null())
@@ -271,7 +319,12 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
 
     /// Marks an invitation accepted; false when it was already answered,
     /// revoked or expired.
-    pub async fn accept_invitation(&self, id: InvitationId, by: UserId, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn accept_invitation(
+        &self,
+        id: InvitationId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let result = invitation::Entity::update_many()
             .col_expr(invitation::Column::AcceptedAt, Expr::value(now))
             .col_expr(invitation::Column::AcceptedBy, Expr::value(by.0))
@@ -285,7 +338,12 @@ impl<C: ConnectionTrait> Memberships<'_, C> {
     }
 
     /// Revokes an open invitation of an organization.
-    pub async fn revoke_invitation(&self, organization_id: OrganizationId, id: InvitationId, now: DateTime<Utc>) -> StoreResult<bool> {
+    pub async fn revoke_invitation(
+        &self,
+        organization_id: OrganizationId,
+        id: InvitationId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let result = invitation::Entity::update_many()
             .col_expr(invitation::Column::RevokedAt, Expr::value(now))
             .filter(invitation::Column::Id.eq(id.0))

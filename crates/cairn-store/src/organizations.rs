@@ -7,8 +7,8 @@ use cairn_domain::{DepartmentId, OrganizationId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 /// An organization and its public profile.
@@ -88,7 +88,10 @@ impl<C: ConnectionTrait> Organizations<'_, C> {
             slug: Set(slug.to_owned()),
             name: Set(profile.name.clone()),
             website: Set(profile.website.clone()),
-            contact_email: Set(profile.contact_email.as_ref().map(|e| e.as_str().to_owned())),
+            contact_email: Set(profile
+                .contact_email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())),
             description: Set(profile.description.clone()),
             logo_key: Set(None),
             logo_content_type: Set(None),
@@ -112,31 +115,69 @@ impl<C: ConnectionTrait> Organizations<'_, C> {
 
     /// The organization with this id.
     pub async fn get(&self, id: OrganizationId) -> StoreResult<Option<Organization>> {
-        Ok(organization::Entity::find_by_id(id.0).one(self.0).await?.map(Into::into))
+        Ok(organization::Entity::find_by_id(id.0)
+            .one(self.0)
+            .await?
+            .map(Into::into))
     }
 
     /// Replaces the public profile.
-    pub async fn update_profile(&self, id: OrganizationId, profile: &OrganizationProfile, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn update_profile(
+        &self,
+        id: OrganizationId,
+        profile: &OrganizationProfile,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let result = organization::Entity::update_many()
-            .col_expr(organization::Column::Name, Expr::value(profile.name.clone()))
-            .col_expr(organization::Column::Website, Expr::value(profile.website.clone()))
+            .col_expr(
+                organization::Column::Name,
+                Expr::value(profile.name.clone()),
+            )
+            .col_expr(
+                organization::Column::Website,
+                Expr::value(profile.website.clone()),
+            )
             .col_expr(
                 organization::Column::ContactEmail,
-                Expr::value(profile.contact_email.as_ref().map(|e| e.as_str().to_owned())),
+                Expr::value(
+                    profile
+                        .contact_email
+                        .as_ref()
+                        .map(|e| e.as_str().to_owned()),
+                ),
             )
-            .col_expr(organization::Column::Description, Expr::value(profile.description.clone()))
+            .col_expr(
+                organization::Column::Description,
+                Expr::value(profile.description.clone()),
+            )
             .col_expr(organization::Column::UpdatedAt, Expr::value(now))
             .filter(organization::Column::Id.eq(id.0))
             .exec(self.0)
             .await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Points the organization at a stored logo.
-    pub async fn set_logo(&self, id: OrganizationId, key: Option<&str>, content_type: Option<&str>, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn set_logo(
+        &self,
+        id: OrganizationId,
+        key: Option<&str>,
+        content_type: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         organization::Entity::update_many()
-            .col_expr(organization::Column::LogoKey, Expr::value(key.map(str::to_owned)))
-            .col_expr(organization::Column::LogoContentType, Expr::value(content_type.map(str::to_owned)))
+            .col_expr(
+                organization::Column::LogoKey,
+                Expr::value(key.map(str::to_owned)),
+            )
+            .col_expr(
+                organization::Column::LogoContentType,
+                Expr::value(content_type.map(str::to_owned)),
+            )
             .col_expr(organization::Column::UpdatedAt, Expr::value(now))
             .filter(organization::Column::Id.eq(id.0))
             .exec(self.0)
@@ -185,7 +226,10 @@ impl<C: ConnectionTrait> Organizations<'_, C> {
     }
 
     /// An organization's departments, by name.
-    pub async fn departments(&self, organization_id: OrganizationId) -> StoreResult<Vec<Department>> {
+    pub async fn departments(
+        &self,
+        organization_id: OrganizationId,
+    ) -> StoreResult<Vec<Department>> {
         Ok(department::Entity::find()
             .filter(department::Column::OrganizationId.eq(organization_id.0))
             .order_by_asc(department::Column::Name)
@@ -197,7 +241,11 @@ impl<C: ConnectionTrait> Organizations<'_, C> {
     }
 
     /// One department of an organization.
-    pub async fn department_by_slug(&self, organization_id: OrganizationId, slug: &str) -> StoreResult<Option<Department>> {
+    pub async fn department_by_slug(
+        &self,
+        organization_id: OrganizationId,
+        slug: &str,
+    ) -> StoreResult<Option<Department>> {
         Ok(department::Entity::find()
             .filter(department::Column::OrganizationId.eq(organization_id.0))
             .filter(department::Column::Slug.eq(slug))
@@ -207,21 +255,40 @@ impl<C: ConnectionTrait> Organizations<'_, C> {
     }
 
     /// Renames or re-describes a department.
-    pub async fn update_department(&self, id: DepartmentId, input: &DepartmentInput, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn update_department(
+        &self,
+        id: DepartmentId,
+        input: &DepartmentInput,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let result = department::Entity::update_many()
             .col_expr(department::Column::Name, Expr::value(input.name.clone()))
-            .col_expr(department::Column::Slug, Expr::value(input.slug.as_str().to_owned()))
-            .col_expr(department::Column::Description, Expr::value(input.description.clone()))
+            .col_expr(
+                department::Column::Slug,
+                Expr::value(input.slug.as_str().to_owned()),
+            )
+            .col_expr(
+                department::Column::Description,
+                Expr::value(input.description.clone()),
+            )
             .col_expr(department::Column::UpdatedAt, Expr::value(now))
             .filter(department::Column::Id.eq(id.0))
             .exec(self.0)
             .await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Removes a department.
     pub async fn delete_department(&self, id: DepartmentId) -> StoreResult<()> {
         let result = department::Entity::delete_by_id(id.0).exec(self.0).await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -1,10 +1,12 @@
 //! Counters behind rate limits, kept in the database so that every server
 //! behind a load balancer sees the same counts.
 
-use crate::entities::rate_limit_hit;
 use crate::StoreResult;
+use crate::entities::rate_limit_hit;
 use chrono::{DateTime, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
+};
 use uuid::Uuid;
 
 /// Rate-limit counters.
@@ -13,7 +15,13 @@ pub struct RateLimits<'a, C>(pub(crate) &'a C);
 
 impl<C: ConnectionTrait> RateLimits<'_, C> {
     /// Counts one event for `key` in `bucket`.
-    pub async fn hit(&self, id: Uuid, bucket: &str, key: &str, now: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn hit(
+        &self,
+        id: Uuid,
+        bucket: &str,
+        key: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         rate_limit_hit::ActiveModel {
             id: Set(id),
             bucket: Set(bucket.to_owned()),
@@ -26,7 +34,12 @@ impl<C: ConnectionTrait> RateLimits<'_, C> {
     }
 
     /// Events for `key` in `bucket` since `since`.
-    pub async fn count_since(&self, bucket: &str, key: &str, since: DateTime<Utc>) -> StoreResult<u64> {
+    pub async fn count_since(
+        &self,
+        bucket: &str,
+        key: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<u64> {
         Ok(rate_limit_hit::Entity::find()
             .filter(rate_limit_hit::Column::Bucket.eq(bucket))
             .filter(rate_limit_hit::Column::Key.eq(key))

@@ -1,11 +1,13 @@
 //! Signed-in browser sessions. Only a hash of each session token is stored.
 
-use crate::entities::session;
 use crate::StoreResult;
+use crate::entities::session;
 use cairn_domain::{SessionId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+};
 
 /// A signed-in browser.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,7 +70,11 @@ impl<C: ConnectionTrait> Sessions<'_, C> {
     }
 
     /// The live session with this token hash.
-    pub async fn find_live(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<Session>> {
+    pub async fn find_live(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<Session>> {
         Ok(session::Entity::find()
             .filter(session::Column::TokenHash.eq(token_hash))
             .filter(session::Column::ExpiresAt.gt(now))
@@ -78,7 +84,12 @@ impl<C: ConnectionTrait> Sessions<'_, C> {
     }
 
     /// Records activity and slides the expiry forward.
-    pub async fn touch(&self, id: SessionId, now: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    pub async fn touch(
+        &self,
+        id: SessionId,
+        now: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         session::Entity::update_many()
             .col_expr(session::Column::LastSeenAt, Expr::value(now))
             .col_expr(session::Column::ExpiresAt, Expr::value(expires_at))
@@ -99,8 +110,13 @@ impl<C: ConnectionTrait> Sessions<'_, C> {
     }
 
     /// Ends every session of an account except `keep`.
-    pub async fn delete_all_for_user(&self, user_id: UserId, keep: Option<SessionId>) -> StoreResult<u64> {
-        let mut query = session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.0));
+    pub async fn delete_all_for_user(
+        &self,
+        user_id: UserId,
+        keep: Option<SessionId>,
+    ) -> StoreResult<u64> {
+        let mut query =
+            session::Entity::delete_many().filter(session::Column::UserId.eq(user_id.0));
         if let Some(keep) = keep {
             query = query.filter(session::Column::Id.ne(keep.0));
         }
@@ -108,7 +124,11 @@ impl<C: ConnectionTrait> Sessions<'_, C> {
     }
 
     /// An account's live sessions, most recently used first.
-    pub async fn list_for_user(&self, user_id: UserId, now: DateTime<Utc>) -> StoreResult<Vec<Session>> {
+    pub async fn list_for_user(
+        &self,
+        user_id: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Session>> {
         Ok(session::Entity::find()
             .filter(session::Column::UserId.eq(user_id.0))
             .filter(session::Column::ExpiresAt.gt(now))

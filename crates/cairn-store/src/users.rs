@@ -7,8 +7,8 @@ use cairn_domain::{EmailId, UserId};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set,
 };
 
 /// An account.
@@ -112,7 +112,10 @@ impl<C: ConnectionTrait> Users<'_, C> {
 
     /// The account, if it exists.
     pub async fn get(&self, id: UserId) -> StoreResult<Option<User>> {
-        Ok(user::Entity::find_by_id(id.0).one(self.0).await?.map(Into::into))
+        Ok(user::Entity::find_by_id(id.0)
+            .one(self.0)
+            .await?
+            .map(Into::into))
     }
 
     /// The account, or `NotFound`.
@@ -121,38 +124,75 @@ impl<C: ConnectionTrait> Users<'_, C> {
     }
 
     /// Changes the name an account shows.
-    pub async fn set_display_name(&self, id: UserId, name: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        self.update(id, user::Column::DisplayName, name.into(), now).await
+    pub async fn set_display_name(
+        &self,
+        id: UserId,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update(id, user::Column::DisplayName, name.into(), now)
+            .await
     }
 
     /// Replaces the password hash.
-    pub async fn set_password_hash(&self, id: UserId, hash: &str, now: DateTime<Utc>) -> StoreResult<()> {
-        self.update(id, user::Column::PasswordHash, hash.into(), now).await
+    pub async fn set_password_hash(
+        &self,
+        id: UserId,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update(id, user::Column::PasswordHash, hash.into(), now)
+            .await
     }
 
     /// Grants or removes the platform administrator flag.
-    pub async fn set_platform_admin(&self, id: UserId, value: bool, now: DateTime<Utc>) -> StoreResult<()> {
-        self.update(id, user::Column::PlatformAdmin, value.into(), now).await
+    pub async fn set_platform_admin(
+        &self,
+        id: UserId,
+        value: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update(id, user::Column::PlatformAdmin, value.into(), now)
+            .await
     }
 
     /// Approves (or withdraws approval) to create organizations.
-    pub async fn set_may_create_organizations(&self, id: UserId, value: bool, now: DateTime<Utc>) -> StoreResult<()> {
-        self.update(id, user::Column::MayCreateOrganizations, value.into(), now).await
+    pub async fn set_may_create_organizations(
+        &self,
+        id: UserId,
+        value: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.update(id, user::Column::MayCreateOrganizations, value.into(), now)
+            .await
     }
 
-    async fn update(&self, id: UserId, column: user::Column, value: sea_orm::Value, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn update(
+        &self,
+        id: UserId,
+        column: user::Column,
+        value: sea_orm::Value,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let result = user::Entity::update_many()
             .col_expr(column, Expr::value(value))
             .col_expr(user::Column::UpdatedAt, Expr::value(now))
             .filter(user::Column::Id.eq(id.0))
             .exec(self.0)
             .await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Whether any platform administrator exists yet.
     pub async fn any_platform_admin(&self) -> StoreResult<bool> {
-        let count = user::Entity::find().filter(user::Column::PlatformAdmin.eq(true)).count(self.0).await?;
+        let count = user::Entity::find()
+            .filter(user::Column::PlatformAdmin.eq(true))
+            .count(self.0)
+            .await?;
         Ok(count > 0)
     }
 
@@ -173,8 +213,14 @@ impl<C: ConnectionTrait> Users<'_, C> {
         Ok(users
             .into_iter()
             .map(|u| {
-                let primary_email = primaries.iter().find(|e| e.user_id == u.id).map(|e| e.email.clone());
-                UserSummary { user: u.into(), primary_email }
+                let primary_email = primaries
+                    .iter()
+                    .find(|e| e.user_id == u.id)
+                    .map(|e| e.email.clone());
+                UserSummary {
+                    user: u.into(),
+                    primary_email,
+                }
             })
             .collect())
     }
@@ -265,7 +311,11 @@ impl<C: ConnectionTrait> Users<'_, C> {
             .filter(user_email::Column::Id.eq(id.0))
             .exec(self.0)
             .await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 
     /// Detaches an address from its account.
@@ -275,6 +325,10 @@ impl<C: ConnectionTrait> Users<'_, C> {
             .filter(user_email::Column::Id.eq(id.0))
             .exec(self.0)
             .await?;
-        if result.rows_affected == 0 { Err(StoreError::NotFound) } else { Ok(()) }
+        if result.rows_affected == 0 {
+            Err(StoreError::NotFound)
+        } else {
+            Ok(())
+        }
     }
 }

@@ -1,8 +1,8 @@
 use crate::database::TestDatabase;
 use cairn_app::clock::ManualClock;
 use cairn_app::mail::Mailer;
-use cairn_app::store::blobs::LocalBlobs;
 use cairn_app::store::Store;
+use cairn_app::store::blobs::LocalBlobs;
 use cairn_app::{App, AppSettings};
 use cairn_web::WebSettings;
 use std::net::SocketAddr;
@@ -31,7 +31,9 @@ pub struct TestApp {
 
 impl std::fmt::Debug for TestApp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TestApp").field("address", &self.address).finish_non_exhaustive()
+        f.debug_struct("TestApp")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
     }
 }
 
@@ -61,7 +63,11 @@ impl Email {
 impl TestApp {
     /// Options.
     pub fn builder() -> TestAppBuilder {
-        TestAppBuilder { database_url: None, signups_open: true, open_organization_creation: false }
+        TestAppBuilder {
+            database_url: None,
+            signups_open: true,
+            open_organization_creation: false,
+        }
     }
 
     /// A TestApp on SQLite with default settings.
@@ -109,7 +115,12 @@ impl TestApp {
 /// Reads every `.eml` file of an outbox folder, oldest first.
 pub fn read_outbox(dir: &Path) -> Vec<Email> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
-        .map(|d| d.filter_map(Result::ok).map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "eml")).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+                .collect()
+        })
         .unwrap_or_default();
     files.sort();
     files
@@ -124,12 +135,23 @@ fn parse_eml(raw: &str) -> Email {
     let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
     let header = |name: &str| {
         head.lines()
-            .find(|l| l.to_lowercase().starts_with(&format!("{}:", name.to_lowercase())))
+            .find(|l| {
+                l.to_lowercase()
+                    .starts_with(&format!("{}:", name.to_lowercase()))
+            })
             .map(|l| l[name.len() + 1..].trim().to_owned())
             .unwrap_or_default()
     };
-    let body = if header("Content-Transfer-Encoding").eq_ignore_ascii_case("quoted-printable") { decode_quoted_printable(body) } else { body.to_owned() };
-    Email { to: header("To"), subject: header("Subject"), body }
+    let body = if header("Content-Transfer-Encoding").eq_ignore_ascii_case("quoted-printable") {
+        decode_quoted_printable(body)
+    } else {
+        body.to_owned()
+    };
+    Email {
+        to: header("To"),
+        subject: header("Subject"),
+        body,
+    }
 }
 
 fn decode_quoted_printable(text: &str) -> String {
@@ -146,7 +168,10 @@ fn decode_quoted_printable(text: &str) -> String {
                 let hi = chars.next().unwrap_or(b'0');
                 let lo = chars.next().unwrap_or(b'0');
                 let hex = [hi, lo];
-                let value = std::str::from_utf8(&hex).ok().and_then(|h| u8::from_str_radix(h, 16).ok()).unwrap_or(b'?');
+                let value = std::str::from_utf8(&hex)
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .unwrap_or(b'?');
                 bytes.push(value);
             } else {
                 bytes.push(c);
@@ -188,9 +213,13 @@ impl TestAppBuilder {
                 (db.url.clone(), Some(db))
             }
         };
-        let store = Store::connect(&url, 5).await.expect("connect to the test database");
+        let store = Store::connect(&url, 5)
+            .await
+            .expect("connect to the test database");
         store.migrate().await.expect("migrate");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind a free port");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind a free port");
         let addr = listener.local_addr().expect("local address");
         let address = format!("http://{addr}");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
@@ -201,14 +230,33 @@ impl TestAppBuilder {
             open_organization_creation: self.open_organization_creation,
         };
         let blobs = LocalBlobs::open(data.path().join("uploads")).expect("uploads folder");
-        let mailer = Mailer::outbox(data.path().join("outbox"), "Cairn <cairn@example.org>").expect("outbox");
+        let mailer = Mailer::outbox(data.path().join("outbox"), "Cairn <cairn@example.org>")
+            .expect("outbox");
         let app = App::new(store.clone(), blobs, clock.clone(), settings, mailer);
-        let web = WebSettings { secure_cookies: false, secret_key: b"test-secret-key-of-at-least-32-bytes".to_vec(), trust_proxy_headers: false, max_body_bytes: 64 * 1024 };
+        let web = WebSettings {
+            secure_cookies: false,
+            secret_key: b"test-secret-key-of-at-least-32-bytes".to_vec(),
+            trust_proxy_headers: false,
+            max_body_bytes: 64 * 1024,
+        };
         let router = cairn_web::router(app.clone(), web);
         let server = tokio::spawn(async move {
-            axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.expect("serve");
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .expect("serve");
         });
-        TestApp { address, app, clock, store, data, database, server }
+        TestApp {
+            address,
+            app,
+            clock,
+            store,
+            data,
+            database,
+            server,
+        }
     }
 }
 
@@ -233,13 +281,22 @@ pub struct TestResponse {
 impl TestResponse {
     /// Panics with the page when the status differs.
     pub fn assert_status(&self, status: u16) -> &Self {
-        assert_eq!(self.status, status, "unexpected status for {}; body:\n{}", self.path, self.text);
+        assert_eq!(
+            self.status, status,
+            "unexpected status for {}; body:\n{}",
+            self.path, self.text
+        );
         self
     }
 
     /// Panics with the page when `needle` is not in it.
     pub fn assert_contains(&self, needle: &str) -> &Self {
-        assert!(self.text.contains(needle), "{needle:?} not found on {}:\n{}", self.path, self.text);
+        assert!(
+            self.text.contains(needle),
+            "{needle:?} not found on {}:\n{}",
+            self.path,
+            self.text
+        );
         self
     }
 
@@ -253,7 +310,8 @@ impl TestResponse {
 
     /// The JSON body.
     pub fn json(&self) -> serde_json_value::Value {
-        serde_json_value::from_str(&self.text).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
+        serde_json_value::from_str(&self.text)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text))
     }
 }
 
@@ -261,19 +319,32 @@ impl TestResponse {
 pub use reqwest::Response as RawResponse;
 
 mod serde_json_value {
-    pub use serde_json::{from_str, Value};
+    pub use serde_json::{Value, from_str};
 }
 
 impl TestClient {
     fn new(base: &str) -> Self {
-        let http = reqwest::Client::builder().cookie_store(true).build().expect("HTTP client");
-        Self { base: base.to_owned(), http }
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("HTTP client");
+        Self {
+            base: base.to_owned(),
+            http,
+        }
     }
 
     /// A client without redirects, to look at a redirect itself.
     pub fn no_redirects(&self) -> Self {
-        let http = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().expect("HTTP client");
-        Self { base: self.base.clone(), http }
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("HTTP client");
+        Self {
+            base: self.base.clone(),
+            http,
+        }
     }
 
     /// The underlying HTTP client, for requests the helpers do not cover.
@@ -294,7 +365,12 @@ impl TestClient {
         };
         let headers = response.headers().clone();
         let text = response.text().await.expect("response body");
-        TestResponse { status, path, headers, text }
+        TestResponse {
+            status,
+            path,
+            headers,
+            text,
+        }
     }
 
     /// GET a path.
@@ -304,7 +380,10 @@ impl TestClient {
 
     /// The CSRF token this client's forms carry.
     pub async fn csrf(&self) -> String {
-        self.get("/login").await.csrf().expect("a CSRF token on the login page")
+        self.get("/login")
+            .await
+            .csrf()
+            .expect("a CSRF token on the login page")
     }
 
     /// Submits a form as a browser would (with the CSRF token).
@@ -317,17 +396,33 @@ impl TestClient {
 
     /// POSTs a form exactly as given (no CSRF token added).
     pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> TestResponse {
-        Self::read(self.http.post(self.url(path)).form(fields).send().await.expect("POST")).await
+        Self::read(
+            self.http
+                .post(self.url(path))
+                .form(fields)
+                .send()
+                .await
+                .expect("POST"),
+        )
+        .await
     }
 
     /// Sends a JSON request with an optional bearer token.
-    pub async fn api(&self, method: reqwest::Method, path: &str, token: Option<&str>, body: Option<&str>) -> TestResponse {
+    pub async fn api(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<&str>,
+    ) -> TestResponse {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
         if let Some(b) = body {
-            req = req.header("content-type", "application/json").body(b.to_owned());
+            req = req
+                .header("content-type", "application/json")
+                .body(b.to_owned());
         }
         Self::read(req.send().await.expect("API request")).await
     }

@@ -27,8 +27,16 @@ impl TestDatabase {
     /// A fresh SQLite file in a temporary folder.
     pub fn sqlite() -> Self {
         let dir = tempfile::tempdir().expect("temporary folder for SQLite");
-        let url = format!("sqlite://{}?mode=rwc", dir.path().join("cairn.db").display());
-        Self { label: "sqlite", url, dir: Some(dir), postgres: None }
+        let url = format!(
+            "sqlite://{}?mode=rwc",
+            dir.path().join("cairn.db").display()
+        );
+        Self {
+            label: "sqlite",
+            url,
+            dir: Some(dir),
+            postgres: None,
+        }
     }
 
     /// A fresh database on the PostgreSQL server named by
@@ -46,7 +54,9 @@ impl TestDatabase {
             return None;
         };
         let name = format!("cairn_test_{}", uuid::Uuid::new_v4().simple());
-        let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+        let admin = Database::connect(&admin_url)
+            .await
+            .expect("connect to the PostgreSQL test server");
         admin
             .execute_unprepared(&format!("CREATE DATABASE {name}"))
             .await
@@ -54,12 +64,19 @@ impl TestDatabase {
         admin.close().await.expect("close the admin connection");
         let mut url = url::Url::parse(&admin_url).expect("CAIRN_TEST_POSTGRES_URL is a URL");
         url.set_path(&name);
-        Some(Self { label: "postgres", url: url.to_string(), dir: None, postgres: Some((admin_url, name)) })
+        Some(Self {
+            label: "postgres",
+            url: url.to_string(),
+            dir: None,
+            postgres: Some((admin_url, name)),
+        })
     }
 
     /// Connects a migrated store.
     pub async fn store(&self) -> Store {
-        let store = Store::connect(&self.url, 5).await.expect("connect to the test database");
+        let store = Store::connect(&self.url, 5)
+            .await
+            .expect("connect to the test database");
         store.migrate().await.expect("migrate the test database");
         store
     }
@@ -67,7 +84,9 @@ impl TestDatabase {
     /// Drops the database (PostgreSQL) or its folder (SQLite).
     pub async fn drop_database(mut self) {
         if let Some((admin_url, name)) = self.postgres.take() {
-            let admin = Database::connect(&admin_url).await.expect("connect to the PostgreSQL test server");
+            let admin = Database::connect(&admin_url)
+                .await
+                .expect("connect to the PostgreSQL test server");
             admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
                 .await
@@ -93,7 +112,9 @@ where
     Fut: Future<Output = ()>,
 {
     for db in test_databases().await {
-        let outcome = AssertUnwindSafe(test(db.label, db.url.clone())).catch_unwind().await;
+        let outcome = AssertUnwindSafe(test(db.label, db.url.clone()))
+            .catch_unwind()
+            .await;
         let label = db.label;
         db.drop_database().await;
         if let Err(panic) = outcome {
@@ -112,7 +133,9 @@ where
     each_database(|_, url| {
         let test = &test;
         async move {
-            let store = Store::connect(&url, 5).await.expect("connect to the test database");
+            let store = Store::connect(&url, 5)
+                .await
+                .expect("connect to the test database");
             store.migrate().await.expect("migrate the test database");
             test(store.clone()).await;
             store.close().await.expect("close the test store");

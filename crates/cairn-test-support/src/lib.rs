@@ -11,4 +11,4 @@ pub mod app;
 pub mod database;
 
 pub use app::{Email, TestApp, TestAppBuilder, TestClient, TestResponse};
-pub use database::{each_backend, each_database, TestDatabase};
+pub use database::{TestDatabase, each_backend, each_database};

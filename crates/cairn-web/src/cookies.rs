@@ -35,7 +35,8 @@ pub(crate) fn set(name: &str, value: &str, max_age_secs: Option<i64>, secure: bo
     if secure {
         cookie.push_str("; Secure");
     }
-    HeaderValue::from_str(&cookie).unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
+    HeaderValue::from_str(&cookie)
+        .unwrap_or_else(|_| HeaderValue::from_static("invalid=; Max-Age=0"))
 }
 
 /// A `Set-Cookie` header that removes a cookie.
@@ -48,7 +49,8 @@ pub(crate) fn append(headers: &mut HeaderMap, value: HeaderValue) {
 }
 
 fn mac(key: &[u8], purpose: &str, value: &str) -> Vec<u8> {
-    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes keys of any length");
     mac.update(purpose.as_bytes());
     mac.update(b"\0");
     mac.update(value.as_bytes());
@@ -111,9 +113,16 @@ mod tests {
     #[test]
     fn flash_messages_must_carry_our_signature() {
         let v = flash_value(b"key", "success", "Saved <b>");
-        assert_eq!(read_flash(b"key", &v), Some(("success".into(), "Saved <b>".into())));
+        assert_eq!(
+            read_flash(b"key", &v),
+            Some(("success".into(), "Saved <b>".into()))
+        );
         assert_eq!(read_flash(b"other", &v), None);
-        let forged = format!("{}.{}", B64.encode("error\nPhish"), v.split_once('.').map(|p| p.1).unwrap_or(""));
+        let forged = format!(
+            "{}.{}",
+            B64.encode("error\nPhish"),
+            v.split_once('.').map(|p| p.1).unwrap_or("")
+        );
         assert_eq!(read_flash(b"key", &forged), None);
     }
 
@@ -124,6 +133,9 @@ mod tests {
         assert_eq!(get(&h, SESSION).as_deref(), Some("abc"));
         assert_eq!(get(&h, "missing"), None);
         let c = set("x", "y", Some(10), true);
-        assert_eq!(c.to_str().ok(), Some("x=y; Path=/; HttpOnly; SameSite=Lax; Max-Age=10; Secure"));
+        assert_eq!(
+            c.to_str().ok(),
+            Some("x=y; Path=/; HttpOnly; SameSite=Lax; Max-Age=10; Secure")
+        );
     }
 }

@@ -1,10 +1,10 @@
 //! The one mapping from use-case errors to HTTP: a status and a message a
 //! person understands. Internal details are logged, never shown.
 
-use crate::templates::{render, ErrorPage, PageCtx};
+use crate::templates::{ErrorPage, PageCtx, render};
+use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::Json;
 use cairn_app::AppError;
 use serde::Serialize;
 
@@ -30,8 +30,16 @@ pub(crate) fn public_message(err: &AppError) -> String {
             "Something went wrong on our side. Please try again; if it keeps happening, tell the administrator.".into()
         }
         AppError::Invalid(fields) => {
-            let first = fields.iter().next().map(|f| f.message.clone()).unwrap_or_default();
-            if fields.iter().count() > 1 { format!("{first} (and more problems)") } else { first }
+            let first = fields
+                .iter()
+                .next()
+                .map(|f| f.message.clone())
+                .unwrap_or_default();
+            if fields.iter().count() > 1 {
+                format!("{first} (and more problems)")
+            } else {
+                first
+            }
         }
         other => other.to_string(),
     }
@@ -56,7 +64,13 @@ impl IntoResponse for PageError {
     fn into_response(self) -> Response {
         match self {
             PageError::LoginRequired { next } => {
-                let target = format!("/login?next={}", percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC));
+                let target = format!(
+                    "/login?next={}",
+                    percent_encoding::utf8_percent_encode(
+                        &next,
+                        percent_encoding::NON_ALPHANUMERIC
+                    )
+                );
                 Redirect::to(&target).into_response()
             }
             PageError::App(err, ctx) => {
@@ -70,7 +84,11 @@ impl IntoResponse for PageError {
                     StatusCode::UNPROCESSABLE_ENTITY => "Please check what you entered",
                     _ => "Something went wrong",
                 };
-                let page = ErrorPage { ctx: *ctx, title: title.into(), message: public_message(&err) };
+                let page = ErrorPage {
+                    ctx: *ctx,
+                    title: title.into(),
+                    message: public_message(&err),
+                };
                 let mut response = (status, render(&page)).into_response();
                 if let AppError::RateLimited { retry_after_secs } = err {
                     if let Ok(v) = retry_after_secs.to_string().parse() {
@@ -123,7 +141,12 @@ pub struct ApiError {
 
 impl ApiError {
     pub(crate) fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
-        Self { status, code, message: message.into(), fields: Vec::new() }
+        Self {
+            status,
+            code,
+            message: message.into(),
+            fields: Vec::new(),
+        }
     }
 }
 
@@ -141,21 +164,45 @@ impl From<AppError> for ApiError {
             AppError::Internal(_) => "internal",
         };
         let fields = match &err {
-            AppError::Invalid(fields) => fields.iter().map(|f| FieldProblem { field: f.field.clone(), message: f.message.clone() }).collect(),
-            AppError::Conflict { field: Some(field), message } => vec![FieldProblem { field: field.clone(), message: message.clone() }],
+            AppError::Invalid(fields) => fields
+                .iter()
+                .map(|f| FieldProblem {
+                    field: f.field.clone(),
+                    message: f.message.clone(),
+                })
+                .collect(),
+            AppError::Conflict {
+                field: Some(field),
+                message,
+            } => vec![FieldProblem {
+                field: field.clone(),
+                message: message.clone(),
+            }],
             _ => Vec::new(),
         };
         let message = match &err {
             AppError::Invalid(_) => "Some fields are not valid.".to_owned(),
             other => public_message(other),
         };
-        Self { status, code, message, fields }
+        Self {
+            status,
+            code,
+            message,
+            fields,
+        }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = ErrorBody { error: ErrorDetail { status: self.status.as_u16(), code: self.code.into(), message: self.message, fields: self.fields } };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                status: self.status.as_u16(),
+                code: self.code.into(),
+                message: self.message,
+                fields: self.fields,
+            },
+        };
         (self.status, Json(body)).into_response()
     }
 }

@@ -2,15 +2,15 @@
 //! the page context every template needs, and form bodies whose CSRF token
 //! is checked before the handler runs.
 
+use crate::WebState;
 use crate::cookies;
 use crate::error::{ApiError, PageError};
-use crate::templates::{render, ErrorPage, FlashMessage, NavUser, PageCtx};
-use crate::WebState;
+use crate::templates::{ErrorPage, FlashMessage, NavUser, PageCtx, render};
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use cairn_app::accounts::Principal;
 use cairn_app::{AppError, RequestMeta};
@@ -33,7 +33,11 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// The signed-in person, or a redirect to the login page.
     pub fn require(&self) -> Result<&Principal, PageError> {
-        self.principal.as_ref().ok_or_else(|| PageError::LoginRequired { next: self.page.path.clone() })
+        self.principal
+            .as_ref()
+            .ok_or_else(|| PageError::LoginRequired {
+                next: self.page.path.clone(),
+            })
     }
 
     /// Wraps a use-case error for an error page.
@@ -44,16 +48,33 @@ impl Ctx {
 
 pub(crate) fn request_meta(parts: &Parts, trust_proxy: bool) -> RequestMeta {
     let forwarded = trust_proxy
-        .then(|| parts.headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()))
+        .then(|| {
+            parts
+                .headers
+                .get("x-forwarded-for")
+                .and_then(|v| v.to_str().ok())
+        })
         .flatten()
         .and_then(|v| v.split(',').next())
         .map(|v| v.trim().to_owned());
-    let ip = forwarded.or_else(|| parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string()));
-    let user_agent = parts.headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let ip = forwarded.or_else(|| {
+        parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|c| c.0.ip().to_string())
+    });
+    let user_agent = parts
+        .headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
     RequestMeta { ip, user_agent }
 }
 
-async fn session_principal(state: &WebState, headers: &HeaderMap) -> Result<Option<Principal>, AppError> {
+async fn session_principal(
+    state: &WebState,
+    headers: &HeaderMap,
+) -> Result<Option<Principal>, AppError> {
     match cookies::get(headers, cookies::SESSION) {
         Some(token) if !token.is_empty() => state.app.authenticate_session(&token).await,
         _ => Ok(None),
@@ -63,25 +84,41 @@ async fn session_principal(state: &WebState, headers: &HeaderMap) -> Result<Opti
 impl FromRequestParts<WebState> for Ctx {
     type Rejection = PageError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
-        let csrf_cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.clone()).unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        let csrf_cookie = parts
+            .extensions
+            .get::<CsrfCookie>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default();
         let flash = cookies::get(&parts.headers, cookies::FLASH)
             .and_then(|v| cookies::read_flash(&state.settings.secret_key, &v))
             .map(|(kind, message)| FlashMessage { kind, message });
-        let path = parts.uri.path_and_query().map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
+        let path = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path().to_owned(), |p| p.as_str().to_owned());
         let mut page = PageCtx {
             csrf: cookies::csrf_token(&state.settings.secret_key, &csrf_cookie),
             user: None,
             flash,
             path,
         };
-        let principal = session_principal(state, &parts.headers).await.map_err(|e| PageError::new(e, &page))?;
+        let principal = session_principal(state, &parts.headers)
+            .await
+            .map_err(|e| PageError::new(e, &page))?;
         page.user = principal.as_ref().map(|p| NavUser {
             name: p.user.display_name.clone(),
             platform_admin: p.user.platform_admin,
             unverified: !p.actor.email_verified,
         });
-        Ok(Ctx { principal, meta: request_meta(parts, state.settings.trust_proxy_headers), page })
+        Ok(Ctx {
+            principal,
+            meta: request_meta(parts, state.settings.trust_proxy_headers),
+            page,
+        })
     }
 }
 
@@ -93,15 +130,26 @@ pub(crate) fn form_expired() -> Response {
     let page = ErrorPage {
         ctx: PageCtx::default(),
         title: "This form has expired".into(),
-        message: "For your security the form could not be sent. Go back, reload the page and try again.".into(),
+        message:
+            "For your security the form could not be sent. Go back, reload the page and try again."
+                .into(),
     };
     (StatusCode::FORBIDDEN, render(&page)).into_response()
 }
 
 /// Checks a submitted CSRF token against the browser's CSRF cookie.
-pub(crate) fn check_csrf(state: &WebState, cookie: &str, submitted: Option<&str>) -> Result<(), Response> {
+pub(crate) fn check_csrf(
+    state: &WebState,
+    cookie: &str,
+    submitted: Option<&str>,
+) -> Result<(), Response> {
     match submitted {
-        Some(token) if !cookie.is_empty() && cookies::csrf_valid(&state.settings.secret_key, cookie, token) => Ok(()),
+        Some(token)
+            if !cookie.is_empty()
+                && cookies::csrf_valid(&state.settings.secret_key, cookie, token) =>
+        {
+            Ok(())
+        }
         _ => {
             tracing::info!("form refused: missing or wrong CSRF token");
             Err(form_expired())
@@ -114,19 +162,39 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
 
     async fn from_request(req: Request, state: &WebState) -> Result<Self, Self::Rejection> {
         let (parts, body) = req.into_parts();
-        let content_type = parts.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let content_type = parts
+            .headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
         if !content_type.starts_with("application/x-www-form-urlencoded") {
-            return Err((StatusCode::UNSUPPORTED_MEDIA_TYPE, "Send this form as application/x-www-form-urlencoded.").into_response());
+            return Err((
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send this form as application/x-www-form-urlencoded.",
+            )
+                .into_response());
         }
         let bytes = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
             .await
             .map_err(|e| (StatusCode::PAYLOAD_TOO_LARGE, e.body_text()).into_response())?;
         let pairs: Vec<(String, String)> = serde_html_form::from_bytes(&bytes).unwrap_or_default();
-        let submitted = pairs.iter().find(|(k, _)| k == "csrf").map(|(_, v)| v.as_str());
-        let cookie = parts.extensions.get::<CsrfCookie>().map(|c| c.0.as_str()).unwrap_or_default();
+        let submitted = pairs
+            .iter()
+            .find(|(k, _)| k == "csrf")
+            .map(|(_, v)| v.as_str());
+        let cookie = parts
+            .extensions
+            .get::<CsrfCookie>()
+            .map(|c| c.0.as_str())
+            .unwrap_or_default();
         check_csrf(state, cookie, submitted)?;
-        let value = serde_html_form::from_bytes::<T>(&bytes)
-            .map_err(|e| (StatusCode::UNPROCESSABLE_ENTITY, format!("The form could not be read: {e}")).into_response())?;
+        let value = serde_html_form::from_bytes::<T>(&bytes).map_err(|e| {
+            (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("The form could not be read: {e}"),
+            )
+                .into_response()
+        })?;
         Ok(CsrfForm(value))
     }
 }
@@ -141,13 +209,19 @@ pub(crate) struct ApiAuth {
 impl FromRequestParts<WebState> for ApiAuth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &WebState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
         let meta = request_meta(parts, state.settings.trust_proxy_headers);
         let bearer = parts
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(|v| v.trim().to_owned());
         let principal = match bearer {
             Some(token) => state
@@ -182,14 +256,55 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for ApiJson<T> {
     }
 }
 
+/// Query parameters whose problems are answered in the API's error shape.
+#[derive(Debug)]
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<WebState> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &WebState,
+    ) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| ApiQuery(q.0))
+            .map_err(|e| {
+                ApiError::new(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    format!("The query parameters are not valid: {}", e.body_text()),
+                )
+            })
+    }
+}
+
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     match rejection {
-        JsonRejection::MissingJsonContentType(_) => {
-            ApiError::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.")
-        }
-        JsonRejection::JsonSyntaxError(e) => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", format!("The body is not valid JSON: {}", e.body_text())),
-        JsonRejection::JsonDataError(e) => ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", format!("The JSON does not have the expected fields: {}", e.body_text())),
-        JsonRejection::BytesRejection(_) => ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "The request body is too large."),
+        JsonRejection::MissingJsonContentType(_) => ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            "Send the body as JSON with `Content-Type: application/json`.",
+        ),
+        JsonRejection::JsonSyntaxError(e) => ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("The body is not valid JSON: {}", e.body_text()),
+        ),
+        JsonRejection::JsonDataError(e) => ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            format!(
+                "The JSON does not have the expected fields: {}",
+                e.body_text()
+            ),
+        ),
+        JsonRejection::BytesRejection(_) => ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "The request body is too large.",
+        ),
         other => ApiError::new(StatusCode::BAD_REQUEST, "bad_request", other.body_text()),
     }
 }

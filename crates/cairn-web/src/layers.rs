@@ -2,16 +2,16 @@
 //! flash clearing, refusal of cross-site writes, metrics, body limits,
 //! timeouts, panics, request logs, and clean 404/405 answers.
 
+use crate::WebState;
 use crate::cookies;
 use crate::error::ApiError;
 use crate::extract::CsrfCookie;
-use crate::templates::{render, ErrorPage, PageCtx};
-use crate::WebState;
+use crate::templates::{ErrorPage, PageCtx, render};
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -43,31 +43,57 @@ pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
 
 fn wants_json(req: &Request) -> bool {
     req.uri().path().starts_with("/api/")
-        || req.headers().get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"))
 }
 
 fn html_error(status: StatusCode, title: &str, message: &str) -> Response {
-    let page = ErrorPage { ctx: PageCtx::default(), title: title.into(), message: message.into() };
+    let page = ErrorPage {
+        ctx: PageCtx::default(),
+        title: title.into(),
+        message: message.into(),
+    };
     (status, render(&page)).into_response()
 }
 
 fn internal_error() -> Response {
     tracing::error!("a request handler panicked");
-    html_error(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong", "Something went wrong on our side. Please try again.")
+    html_error(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong",
+        "Something went wrong on our side. Please try again.",
+    )
 }
 
 async fn not_found(req: Request) -> Response {
     if wants_json(&req) {
-        ApiError::new(StatusCode::NOT_FOUND, "not_found", format!("There is no endpoint at {}.", req.uri().path())).into_response()
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("There is no endpoint at {}.", req.uri().path()),
+        )
+        .into_response()
     } else {
-        html_error(StatusCode::NOT_FOUND, "Page not found", "There is no page at this address. Check the link, or start again from the home page.")
+        html_error(
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "There is no page at this address. Check the link, or start again from the home page.",
+        )
     }
 }
 
 async fn method_not_allowed(req: Request) -> Response {
     let message = format!("{} is not allowed at {}.", req.method(), req.uri().path());
     if wants_json(&req) {
-        ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", message).into_response()
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+            message,
+        )
+        .into_response()
     } else {
         html_error(StatusCode::METHOD_NOT_ALLOWED, "Not allowed", &message)
     }
@@ -82,15 +108,24 @@ async fn cookie_layer(State(state): State<WebState>, mut req: Request, next: Nex
     req.extensions_mut().insert(CsrfCookie(csrf.clone()));
     let mut response = next.run(req).await;
     if existing.is_none() {
-        cookies::append(response.headers_mut(), cookies::set(cookies::CSRF, &csrf, None, secure));
+        cookies::append(
+            response.headers_mut(),
+            cookies::set(cookies::CSRF, &csrf, None, secure),
+        );
     }
     let sets_flash = response
         .headers()
         .get_all(header::SET_COOKIE)
         .iter()
-        .any(|v| v.to_str().is_ok_and(|s| s.starts_with(&format!("{}=", cookies::FLASH))));
+        .any(|v| {
+            v.to_str()
+                .is_ok_and(|s| s.starts_with(&format!("{}=", cookies::FLASH)))
+        });
     if had_flash && !sets_flash && !response.status().is_redirection() {
-        cookies::append(response.headers_mut(), cookies::clear(cookies::FLASH, secure));
+        cookies::append(
+            response.headers_mut(),
+            cookies::clear(cookies::FLASH, secure),
+        );
     }
     response
 }
@@ -101,9 +136,19 @@ async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
     if !safe && !bearer {
-        let cross_site = req.headers().get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site");
-        let origin = req.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok());
-        let host = req.headers().get(header::HOST).and_then(|v| v.to_str().ok());
+        let cross_site = req
+            .headers()
+            .get("sec-fetch-site")
+            .and_then(|v| v.to_str().ok())
+            == Some("cross-site");
+        let origin = req
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|v| v.to_str().ok());
+        let host = req
+            .headers()
+            .get(header::HOST)
+            .and_then(|v| v.to_str().ok());
         let foreign_origin = match (origin, host) {
             (Some("null"), _) => true,
             (Some(origin), Some(host)) => url::Url::parse(origin).ok().is_none_or(|u| {
@@ -118,9 +163,18 @@ async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
         if cross_site || foreign_origin {
             tracing::info!(path = %req.uri().path(), "refused a cross-site write");
             return if wants_json(&req) {
-                ApiError::new(StatusCode::FORBIDDEN, "forbidden", "Cross-site requests are not allowed.").into_response()
+                ApiError::new(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "Cross-site requests are not allowed.",
+                )
+                .into_response()
             } else {
-                html_error(StatusCode::FORBIDDEN, "Not allowed", "This form was sent from another site and was refused.")
+                html_error(
+                    StatusCode::FORBIDDEN,
+                    "Not allowed",
+                    "This form was sent from another site and was refused.",
+                )
             };
         }
     }
@@ -131,7 +185,10 @@ async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
 async fn record_metrics(req: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = req.method().to_string();
-    let route = req.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(req).await;
     let status = response.status().as_u16().to_string();
     metrics::counter!("cairn_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);

@@ -69,7 +69,11 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// Builds the whole HTTP application.
 pub fn router(app: App, settings: WebSettings) -> Router {
-    let state = WebState { app, settings: Arc::new(settings), metrics: metrics_handle() };
+    let state = WebState {
+        app,
+        settings: Arc::new(settings),
+        metrics: metrics_handle(),
+    };
     let routes = routes::router().merge(api::router());
     layers::apply(routes, state)
 }

@@ -4,8 +4,8 @@
 use askama::Template;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use cairn_domain::role::{Role, RoleSet};
 use cairn_domain::FieldErrors;
+use cairn_domain::role::{Role, RoleSet};
 
 /// Renders a template, or a plain 500 if the template fails.
 pub(crate) fn render<T: Template>(template: &T) -> Response {
@@ -13,7 +13,11 @@ pub(crate) fn render<T: Template>(template: &T) -> Response {
         Ok(html) => Html(html).into_response(),
         Err(err) => {
             tracing::error!(error = %err, "a template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong on our side.",
+            )
+                .into_response()
         }
     }
 }
@@ -61,7 +65,10 @@ impl FormErrors {
         self.0.is_empty()
     }
     pub fn list(&self) -> Vec<(String, String)> {
-        self.0.iter().map(|e| (e.field.clone(), e.message.clone())).collect()
+        self.0
+            .iter()
+            .map(|e| (e.field.clone(), e.message.clone()))
+            .collect()
     }
 }
 
@@ -83,12 +90,21 @@ pub(crate) fn role_options(selected: RoleSet) -> Vec<RoleOption> {
     Role::ALL
         .into_iter()
         .filter(|r| *r != Role::Member)
-        .map(|r| RoleOption { value: r.as_str(), label: r.label(), checked: selected.has(r) })
+        .map(|r| RoleOption {
+            value: r.as_str(),
+            label: r.label(),
+            checked: selected.has(r),
+        })
         .collect()
 }
 
 pub(crate) fn role_labels(roles: RoleSet) -> String {
-    roles.roles().iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
+    roles
+        .roles()
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 pub(crate) fn date(t: chrono::DateTime<chrono::Utc>) -> String {

@@ -8,7 +8,12 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(from_table: &'static str, from_col: &'static str, to_table: &'static str, on_delete: ForeignKeyAction) -> ForeignKeyCreateStatement {
+fn fk(
+    from_table: &'static str,
+    from_col: &'static str,
+    to_table: &'static str,
+    on_delete: ForeignKeyAction,
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .name(format!("fk_{from_table}_{from_col}"))
         .from(from_table, from_col)
@@ -17,7 +22,12 @@ fn fk(from_table: &'static str, from_col: &'static str, to_table: &'static str, 
         .take()
 }
 
-fn index(table: &'static str, name: &str, cols: &[&'static str], unique: bool) -> IndexCreateStatement {
+fn index(
+    table: &'static str,
+    name: &str,
+    cols: &[&'static str],
+    unique: bool,
+) -> IndexCreateStatement {
     let mut stmt = Index::create();
     stmt.name(name).table(table);
     for col in cols {
@@ -69,8 +79,20 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("user_emails", "ux_user_emails_email", &["email"], true)).await?;
-        m.create_index(index("user_emails", "ix_user_emails_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            "user_emails",
+            "ux_user_emails_email",
+            &["email"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "user_emails",
+            "ix_user_emails_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -87,8 +109,15 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("sessions", "ux_sessions_token_hash", &["token_hash"], true)).await?;
-        m.create_index(index("sessions", "ix_sessions_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            "sessions",
+            "ux_sessions_token_hash",
+            &["token_hash"],
+            true,
+        ))
+        .await?;
+        m.create_index(index("sessions", "ix_sessions_user", &["user_id"], false))
+            .await?;
 
         m.create_table(
             Table::create()
@@ -105,7 +134,13 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("email_tokens", "ux_email_tokens_token_hash", &["token_hash"], true)).await?;
+        m.create_index(index(
+            "email_tokens",
+            "ux_email_tokens_token_hash",
+            &["token_hash"],
+            true,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -125,7 +160,13 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("organizations", "ux_organizations_slug", &["slug"], true)).await?;
+        m.create_index(index(
+            "organizations",
+            "ux_organizations_slug",
+            &["slug"],
+            true,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -137,11 +178,22 @@ impl MigrationTrait for Migration {
                 .col(text("description"))
                 .col(ts("created_at"))
                 .col(ts("updated_at"))
-                .foreign_key(&mut fk("departments", "organization_id", "organizations", Cascade))
+                .foreign_key(&mut fk(
+                    "departments",
+                    "organization_id",
+                    "organizations",
+                    Cascade,
+                ))
                 .take(),
         )
         .await?;
-        m.create_index(index("departments", "ux_departments_org_slug", &["organization_id", "slug"], true)).await?;
+        m.create_index(index(
+            "departments",
+            "ux_departments_org_slug",
+            &["organization_id", "slug"],
+            true,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -150,13 +202,30 @@ impl MigrationTrait for Migration {
                 .col(uuid("organization_id"))
                 .col(uuid("user_id"))
                 .col(ts("created_at"))
-                .foreign_key(&mut fk("memberships", "organization_id", "organizations", Cascade))
+                .foreign_key(&mut fk(
+                    "memberships",
+                    "organization_id",
+                    "organizations",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("memberships", "user_id", "users", Cascade))
                 .take(),
         )
         .await?;
-        m.create_index(index("memberships", "ux_memberships_org_user", &["organization_id", "user_id"], true)).await?;
-        m.create_index(index("memberships", "ix_memberships_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            "memberships",
+            "ux_memberships_org_user",
+            &["organization_id", "user_id"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "memberships",
+            "ix_memberships_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -164,7 +233,12 @@ impl MigrationTrait for Migration {
                 .col(uuid("membership_id"))
                 .col(string_len("role", 32))
                 .primary_key(Index::create().col("membership_id").col("role"))
-                .foreign_key(&mut fk("membership_roles", "membership_id", "memberships", Cascade))
+                .foreign_key(&mut fk(
+                    "membership_roles",
+                    "membership_id",
+                    "memberships",
+                    Cascade,
+                ))
                 .take(),
         )
         .await?;
@@ -183,14 +257,31 @@ impl MigrationTrait for Migration {
                 .col(ts_null("accepted_at"))
                 .col(uuid_null("accepted_by"))
                 .col(ts_null("revoked_at"))
-                .foreign_key(&mut fk("invitations", "organization_id", "organizations", Cascade))
+                .foreign_key(&mut fk(
+                    "invitations",
+                    "organization_id",
+                    "organizations",
+                    Cascade,
+                ))
                 .foreign_key(&mut fk("invitations", "invited_by", "users", SetNull))
                 .foreign_key(&mut fk("invitations", "accepted_by", "users", SetNull))
                 .take(),
         )
         .await?;
-        m.create_index(index("invitations", "ux_invitations_token_hash", &["token_hash"], true)).await?;
-        m.create_index(index("invitations", "ix_invitations_org", &["organization_id"], false)).await?;
+        m.create_index(index(
+            "invitations",
+            "ux_invitations_token_hash",
+            &["token_hash"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "invitations",
+            "ix_invitations_org",
+            &["organization_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -208,8 +299,20 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("api_tokens", "ux_api_tokens_token_hash", &["token_hash"], true)).await?;
-        m.create_index(index("api_tokens", "ix_api_tokens_user", &["user_id"], false)).await?;
+        m.create_index(index(
+            "api_tokens",
+            "ux_api_tokens_token_hash",
+            &["token_hash"],
+            true,
+        ))
+        .await?;
+        m.create_index(index(
+            "api_tokens",
+            "ix_api_tokens_user",
+            &["user_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -229,8 +332,15 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("jobs", "ux_jobs_dedupe_key", &["dedupe_key"], true)).await?;
-        m.create_index(index("jobs", "ix_jobs_status_run_at", &["status", "run_at"], false)).await?;
+        m.create_index(index("jobs", "ux_jobs_dedupe_key", &["dedupe_key"], true))
+            .await?;
+        m.create_index(index(
+            "jobs",
+            "ix_jobs_status_run_at",
+            &["status", "run_at"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -245,7 +355,13 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("audit_events", "ix_audit_events_org", &["organization_id", "occurred_at"], false)).await?;
+        m.create_index(index(
+            "audit_events",
+            "ix_audit_events_org",
+            &["organization_id", "occurred_at"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()
@@ -257,15 +373,31 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        m.create_index(index("rate_limit_hits", "ix_rate_limit_hits_lookup", &["bucket", "key", "occurred_at"], false))
-            .await?;
+        m.create_index(index(
+            "rate_limit_hits",
+            "ix_rate_limit_hits_lookup",
+            &["bucket", "key", "occurred_at"],
+            false,
+        ))
+        .await?;
         Ok(())
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
         for table in [
-            "rate_limit_hits", "audit_events", "jobs", "api_tokens", "invitations", "membership_roles",
-            "memberships", "departments", "organizations", "email_tokens", "sessions", "user_emails", "users",
+            "rate_limit_hits",
+            "audit_events",
+            "jobs",
+            "api_tokens",
+            "invitations",
+            "membership_roles",
+            "memberships",
+            "departments",
+            "organizations",
+            "email_tokens",
+            "sessions",
+            "user_emails",
+            "users",
         ] {
             m.drop_table(Table::drop().table(table).take()).await?;
         }

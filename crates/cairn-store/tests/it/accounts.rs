@@ -28,7 +28,10 @@ async fn user(store: &Store, name: &str, address: &str) -> User {
         })
         .await
         .expect("insert user");
-    tx.users().add_email(EmailId(id()), user.id, &email(address), None, true, t0()).await.expect("add email");
+    tx.users()
+        .add_email(EmailId(id()), user.id, &email(address), None, true, t0())
+        .await
+        .expect("add email");
     tx.commit().await.expect("commit");
     user
 }
@@ -39,12 +42,23 @@ async fn users_round_trip_with_exact_timestamps() {
         let created = user(&store, "Ana López", "ana@example.org").await;
         let loaded = store.users().require(created.id).await.expect("load");
         assert_eq!(loaded, created);
-        assert_eq!(loaded.created_at, t0(), "microseconds survive the round trip");
+        assert_eq!(
+            loaded.created_at,
+            t0(),
+            "microseconds survive the round trip"
+        );
         assert_eq!(loaded.display_name, "Ana López");
         assert!(!store.users().any_platform_admin().await.expect("query"));
-        store.users().set_platform_admin(created.id, true, t0()).await.expect("update");
+        store
+            .users()
+            .set_platform_admin(created.id, true, t0())
+            .await
+            .expect("update");
         assert!(store.users().any_platform_admin().await.expect("query"));
-        assert!(matches!(store.users().require(UserId(id())).await, Err(StoreError::NotFound)));
+        assert!(matches!(
+            store.users().require(UserId(id())).await,
+            Err(StoreError::NotFound)
+        ));
     })
     .await;
 }
@@ -84,20 +98,42 @@ async fn the_primary_address_moves_between_addresses() {
         let ana = user(&store, "Ana", "ana@school.example.org").await;
         let personal = store
             .users()
-            .add_email(EmailId(id()), ana.id, &email("ana@home.example.org"), Some(t0()), false, t0())
+            .add_email(
+                EmailId(id()),
+                ana.id,
+                &email("ana@home.example.org"),
+                Some(t0()),
+                false,
+                t0(),
+            )
             .await
             .expect("add");
         let tx = store.begin().await.expect("begin");
-        tx.users().set_primary_email(ana.id, personal.id).await.expect("switch");
+        tx.users()
+            .set_primary_email(ana.id, personal.id)
+            .await
+            .expect("switch");
         tx.commit().await.expect("commit");
         let emails = store.users().emails_of(ana.id).await.expect("list");
         assert_eq!(emails.len(), 2);
         assert_eq!(emails[0].email, "ana@home.example.org");
         assert!(emails[0].is_primary && !emails[1].is_primary);
-        let primary = store.users().primary_email(ana.id).await.expect("query").expect("a primary");
+        let primary = store
+            .users()
+            .primary_email(ana.id)
+            .await
+            .expect("query")
+            .expect("a primary");
         assert_eq!(primary.id, personal.id);
-        store.users().remove_email(ana.id, emails[1].id).await.expect("remove");
-        assert_eq!(store.users().emails_of(ana.id).await.expect("list").len(), 1);
+        store
+            .users()
+            .remove_email(ana.id, emails[1].id)
+            .await
+            .expect("remove");
+        assert_eq!(
+            store.users().emails_of(ana.id).await.expect("list").len(),
+            1
+        );
     })
     .await;
 }
@@ -115,14 +151,60 @@ async fn a_one_time_token_works_once_and_not_after_expiry() {
             now: t0(),
             expires_at: expires,
         };
-        store.email_tokens().insert(token("h1", t0() + Duration::hours(1))).await.expect("insert");
-        store.email_tokens().insert(token("h2", t0() + Duration::minutes(1))).await.expect("insert");
-        assert!(store.email_tokens().find("h1", TokenPurpose::MagicLogin).await.expect("find").is_none(), "purpose is checked");
-        let t1 = store.email_tokens().find("h1", TokenPurpose::PasswordReset).await.expect("find").expect("exists");
-        assert!(store.email_tokens().consume(t1.id, t0()).await.expect("consume"));
-        assert!(!store.email_tokens().consume(t1.id, t0()).await.expect("consume"), "second use refused");
-        let t2 = store.email_tokens().find("h2", TokenPurpose::PasswordReset).await.expect("find").expect("exists");
-        assert!(!store.email_tokens().consume(t2.id, t0() + Duration::minutes(2)).await.expect("consume"), "expired");
+        store
+            .email_tokens()
+            .insert(token("h1", t0() + Duration::hours(1)))
+            .await
+            .expect("insert");
+        store
+            .email_tokens()
+            .insert(token("h2", t0() + Duration::minutes(1)))
+            .await
+            .expect("insert");
+        assert!(
+            store
+                .email_tokens()
+                .find("h1", TokenPurpose::MagicLogin)
+                .await
+                .expect("find")
+                .is_none(),
+            "purpose is checked"
+        );
+        let t1 = store
+            .email_tokens()
+            .find("h1", TokenPurpose::PasswordReset)
+            .await
+            .expect("find")
+            .expect("exists");
+        assert!(
+            store
+                .email_tokens()
+                .consume(t1.id, t0())
+                .await
+                .expect("consume")
+        );
+        assert!(
+            !store
+                .email_tokens()
+                .consume(t1.id, t0())
+                .await
+                .expect("consume"),
+            "second use refused"
+        );
+        let t2 = store
+            .email_tokens()
+            .find("h2", TokenPurpose::PasswordReset)
+            .await
+            .expect("find")
+            .expect("exists");
+        assert!(
+            !store
+                .email_tokens()
+                .consume(t2.id, t0() + Duration::minutes(2))
+                .await
+                .expect("consume"),
+            "expired"
+        );
     })
     .await;
 }
@@ -146,12 +228,51 @@ async fn sessions_expire_and_can_be_ended() {
                 .await
                 .expect("insert");
         }
-        let s1 = store.sessions().find_live("s1", t0()).await.expect("find").expect("live");
-        assert!(store.sessions().find_live("s1", t0() + Duration::days(2)).await.expect("find").is_none());
-        assert_eq!(store.sessions().delete_all_for_user(ana.id, Some(s1.id)).await.expect("delete"), 1);
-        assert!(store.sessions().find_live("s2", t0()).await.expect("find").is_none());
-        assert!(store.sessions().delete(ana.id, s1.id).await.expect("delete"));
-        assert!(store.sessions().list_for_user(ana.id, t0()).await.expect("list").is_empty());
+        let s1 = store
+            .sessions()
+            .find_live("s1", t0())
+            .await
+            .expect("find")
+            .expect("live");
+        assert!(
+            store
+                .sessions()
+                .find_live("s1", t0() + Duration::days(2))
+                .await
+                .expect("find")
+                .is_none()
+        );
+        assert_eq!(
+            store
+                .sessions()
+                .delete_all_for_user(ana.id, Some(s1.id))
+                .await
+                .expect("delete"),
+            1
+        );
+        assert!(
+            store
+                .sessions()
+                .find_live("s2", t0())
+                .await
+                .expect("find")
+                .is_none()
+        );
+        assert!(
+            store
+                .sessions()
+                .delete(ana.id, s1.id)
+                .await
+                .expect("delete")
+        );
+        assert!(
+            store
+                .sessions()
+                .list_for_user(ana.id, t0())
+                .await
+                .expect("list")
+                .is_empty()
+        );
     })
     .await;
 }
@@ -173,12 +294,48 @@ async fn api_tokens_are_found_by_hash_until_revoked() {
             })
             .await
             .expect("insert");
-        assert_eq!(store.api_tokens().find_active("th", t0()).await.expect("find").map(|t| t.id), Some(token.id));
+        assert_eq!(
+            store
+                .api_tokens()
+                .find_active("th", t0())
+                .await
+                .expect("find")
+                .map(|t| t.id),
+            Some(token.id)
+        );
         let other = UserId(id());
-        assert!(!store.api_tokens().revoke(other, token.id, t0()).await.expect("revoke"), "only the owner revokes");
-        assert!(store.api_tokens().revoke(ana.id, token.id, t0()).await.expect("revoke"));
-        assert!(store.api_tokens().find_active("th", t0()).await.expect("find").is_none());
-        assert_eq!(store.api_tokens().list_for_user(ana.id).await.expect("list").len(), 1);
+        assert!(
+            !store
+                .api_tokens()
+                .revoke(other, token.id, t0())
+                .await
+                .expect("revoke"),
+            "only the owner revokes"
+        );
+        assert!(
+            store
+                .api_tokens()
+                .revoke(ana.id, token.id, t0())
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            store
+                .api_tokens()
+                .find_active("th", t0())
+                .await
+                .expect("find")
+                .is_none()
+        );
+        assert_eq!(
+            store
+                .api_tokens()
+                .list_for_user(ana.id)
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
     })
     .await;
 }
@@ -187,14 +344,47 @@ async fn api_tokens_are_found_by_hash_until_revoked() {
 async fn rate_limit_counts_are_per_bucket_key_and_window() {
     each_backend(|store| async move {
         for minutes in [0, 5, 20] {
-            store.rate_limits().hit(id(), "login", "k", t0() - Duration::minutes(minutes)).await.expect("hit");
+            store
+                .rate_limits()
+                .hit(id(), "login", "k", t0() - Duration::minutes(minutes))
+                .await
+                .expect("hit");
         }
-        store.rate_limits().hit(id(), "login", "other", t0()).await.expect("hit");
+        store
+            .rate_limits()
+            .hit(id(), "login", "other", t0())
+            .await
+            .expect("hit");
         let since = t0() - Duration::minutes(15);
-        assert_eq!(store.rate_limits().count_since("login", "k", since).await.expect("count"), 2);
-        store.rate_limits().clear("login", "k").await.expect("clear");
-        assert_eq!(store.rate_limits().count_since("login", "k", since).await.expect("count"), 0);
-        assert_eq!(store.rate_limits().count_since("login", "other", since).await.expect("count"), 1);
+        assert_eq!(
+            store
+                .rate_limits()
+                .count_since("login", "k", since)
+                .await
+                .expect("count"),
+            2
+        );
+        store
+            .rate_limits()
+            .clear("login", "k")
+            .await
+            .expect("clear");
+        assert_eq!(
+            store
+                .rate_limits()
+                .count_since("login", "k", since)
+                .await
+                .expect("count"),
+            0
+        );
+        assert_eq!(
+            store
+                .rate_limits()
+                .count_since("login", "other", since)
+                .await
+                .expect("count"),
+            1
+        );
     })
     .await;
 }

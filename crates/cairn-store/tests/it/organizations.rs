@@ -39,7 +39,13 @@ fn profile(name: &str) -> OrganizationProfile {
 async fn organization(store: &Store, slug: &str, creator: UserId) -> Organization {
     store
         .organizations()
-        .insert(OrganizationId(id()), slug, &profile("KU Center for Research on Learning"), creator, t0())
+        .insert(
+            OrganizationId(id()),
+            slug,
+            &profile("KU Center for Research on Learning"),
+            creator,
+            t0(),
+        )
         .await
         .expect("insert organization")
 }
@@ -147,14 +153,58 @@ async fn an_invitation_is_accepted_once() {
             })
             .await
             .expect("invite");
-        assert_eq!(store.memberships().open_invitations(org.id, t0()).await.expect("list").len(), 1);
-        let found = store.memberships().invitation_by_token("inv").await.expect("find").expect("exists");
+        assert_eq!(
+            store
+                .memberships()
+                .open_invitations(org.id, t0())
+                .await
+                .expect("list")
+                .len(),
+            1
+        );
+        let found = store
+            .memberships()
+            .invitation_by_token("inv")
+            .await
+            .expect("find")
+            .expect("exists");
         assert_eq!(found.roles, RoleSet::of([Role::Coach]));
-        assert!(!store.memberships().accept_invitation(invitation.id, bob, t0() + Duration::days(15)).await.expect("late"));
-        assert!(store.memberships().accept_invitation(invitation.id, bob, t0()).await.expect("accept"));
-        assert!(!store.memberships().accept_invitation(invitation.id, bob, t0()).await.expect("again"));
-        assert!(!store.memberships().revoke_invitation(org.id, invitation.id, t0()).await.expect("revoke"));
-        assert!(store.memberships().open_invitations(org.id, t0()).await.expect("list").is_empty());
+        assert!(
+            !store
+                .memberships()
+                .accept_invitation(invitation.id, bob, t0() + Duration::days(15))
+                .await
+                .expect("late")
+        );
+        assert!(
+            store
+                .memberships()
+                .accept_invitation(invitation.id, bob, t0())
+                .await
+                .expect("accept")
+        );
+        assert!(
+            !store
+                .memberships()
+                .accept_invitation(invitation.id, bob, t0())
+                .await
+                .expect("again")
+        );
+        assert!(
+            !store
+                .memberships()
+                .revoke_invitation(org.id, invitation.id, t0())
+                .await
+                .expect("revoke")
+        );
+        assert!(
+            store
+                .memberships()
+                .open_invitations(org.id, t0())
+                .await
+                .expect("list")
+                .is_empty()
+        );
     })
     .await;
 }
@@ -179,8 +229,15 @@ async fn audit_events_are_listed_newest_first() {
                 .await
                 .expect("record");
         }
-        let events = store.audit().for_organization(org.id, 10).await.expect("list");
-        assert_eq!(events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), vec!["member.invited", "organization.created"]);
+        let events = store
+            .audit()
+            .for_organization(org.id, 10)
+            .await
+            .expect("list");
+        assert_eq!(
+            events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(),
+            vec!["member.invited", "organization.created"]
+        );
         assert_eq!(store.audit().by_actor(ana, 1).await.expect("list").len(), 1);
     })
     .await;

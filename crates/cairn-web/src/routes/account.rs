@@ -1,20 +1,20 @@
 //! The account page: name, password, email addresses, sessions and
 //! personal API tokens.
 
-use super::auth::{confirm_link_page, TokenForm, TokenQuery};
 use super::Redirect;
+use super::auth::{TokenForm, TokenQuery, confirm_link_page};
+use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{date, date_time, render, FormErrors, PageCtx};
-use crate::WebState;
+use crate::templates::{FormErrors, PageCtx, date, date_time, render};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use cairn_app::accounts::Principal;
 use cairn_app::AppError;
+use cairn_app::accounts::Principal;
 use cairn_domain::token::TokenPurpose;
 use cairn_domain::{ApiTokenId, EmailId, SessionId};
 use serde::Deserialize;
@@ -27,7 +27,10 @@ pub(super) fn router() -> Router<WebState> {
         .route("/account/password", post(change_password))
         .route("/account/emails", post(add_email))
         .route("/account/emails/resend", post(resend_verification))
-        .route("/account/emails/confirm", get(confirm_email_page).post(confirm_email))
+        .route(
+            "/account/emails/confirm",
+            get(confirm_email_page).post(confirm_email),
+        )
         .route("/account/emails/{id}/primary", post(make_primary))
         .route("/account/emails/{id}/remove", post(remove_email))
         .route("/account/sessions/end-others", post(end_other_sessions))
@@ -74,7 +77,13 @@ struct AccountPage {
     form_token_name: String,
 }
 
-async fn account_page(state: &WebState, ctx: &Ctx, principal: &Principal, errors: FormErrors, new_token: Option<String>) -> Result<AccountPage, PageError> {
+async fn account_page(
+    state: &WebState,
+    ctx: &Ctx,
+    principal: &Principal,
+    errors: FormErrors,
+    new_token: Option<String>,
+) -> Result<AccountPage, PageError> {
     let app = &state.app;
     let emails = app.emails(principal).await.map_err(|e| ctx.err(e))?;
     let sessions = app.sessions(principal).await.map_err(|e| ctx.err(e))?;
@@ -82,7 +91,15 @@ async fn account_page(state: &WebState, ctx: &Ctx, principal: &Principal, errors
     Ok(AccountPage {
         ctx: ctx.page.clone(),
         display_name: principal.user.display_name.clone(),
-        emails: emails.into_iter().map(|e| EmailRow { id: e.id.0, email: e.email, verified: e.verified_at.is_some(), primary: e.is_primary }).collect(),
+        emails: emails
+            .into_iter()
+            .map(|e| EmailRow {
+                id: e.id.0,
+                email: e.email,
+                verified: e.verified_at.is_some(),
+                primary: e.is_primary,
+            })
+            .collect(),
         sessions: sessions
             .into_iter()
             .map(|s| SessionRow {
@@ -113,11 +130,18 @@ async fn account_page(state: &WebState, ctx: &Ctx, principal: &Principal, errors
 
 async fn show(State(state): State<WebState>, ctx: Ctx) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    Ok(render(&account_page(&state, &ctx, principal, FormErrors::default(), None).await?))
+    Ok(render(
+        &account_page(&state, &ctx, principal, FormErrors::default(), None).await?,
+    ))
 }
 
 /// Re-renders the account page with a form's errors, or shows an error page.
-async fn form_failure(state: &WebState, ctx: &Ctx, err: AppError, fill: impl FnOnce(&mut AccountPage)) -> Result<Response, PageError> {
+async fn form_failure(
+    state: &WebState,
+    ctx: &Ctx,
+    err: AppError,
+    fill: impl FnOnce(&mut AccountPage),
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     match err {
         AppError::Invalid(errors) => {
@@ -125,8 +149,18 @@ async fn form_failure(state: &WebState, ctx: &Ctx, err: AppError, fill: impl FnO
             fill(&mut page);
             Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
         }
-        AppError::Conflict { field: Some(field), message } => {
-            let mut page = account_page(state, ctx, principal, cairn_domain::FieldErrors::single(&field, message).into(), None).await?;
+        AppError::Conflict {
+            field: Some(field),
+            message,
+        } => {
+            let mut page = account_page(
+                state,
+                ctx,
+                principal,
+                cairn_domain::FieldErrors::single(&field, message).into(),
+                None,
+            )
+            .await?;
             fill(&mut page);
             Ok((StatusCode::CONFLICT, render(&page)).into_response())
         }
@@ -140,10 +174,16 @@ struct NameForm {
     display_name: String,
 }
 
-async fn rename(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<NameForm>) -> Result<Response, PageError> {
+async fn rename(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<NameForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     match state.app.rename(principal, &form.display_name).await {
-        Ok(()) => Ok(Redirect::to("/account").success("Your name is saved.").into_response_with(&state)),
+        Ok(()) => Ok(Redirect::to("/account")
+            .success("Your name is saved.")
+            .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |p| p.display_name = form.display_name).await,
     }
 }
@@ -155,10 +195,25 @@ struct PasswordForm {
     new_password: String,
 }
 
-async fn change_password(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<PasswordForm>) -> Result<Response, PageError> {
+async fn change_password(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<PasswordForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match state.app.change_password(principal, &form.current_password, &form.new_password, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to("/account").success("Your password is changed. Other devices are logged out.").into_response_with(&state)),
+    match state
+        .app
+        .change_password(
+            principal,
+            &form.current_password,
+            &form.new_password,
+            &ctx.meta,
+        )
+        .await
+    {
+        Ok(()) => Ok(Redirect::to("/account")
+            .success("Your password is changed. Other devices are logged out.")
+            .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |_| {}).await,
     }
 }
@@ -169,32 +224,71 @@ struct EmailForm {
     email: String,
 }
 
-async fn add_email(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn add_email(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     match state.app.add_email(principal, &form.email, &ctx.meta).await {
         Ok(()) => Ok(Redirect::to("/account#emails")
-            .success(format!("We sent a link to {}. Open it to add the address to your account.", form.email.trim()))
+            .success(format!(
+                "We sent a link to {}. Open it to add the address to your account.",
+                form.email.trim()
+            ))
             .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |p| p.form_email = form.email).await,
     }
 }
 
-async fn resend_verification(State(state): State<WebState>, ctx: Ctx, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn resend_verification(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     match state.app.resend_verification(principal).await {
-        Ok(()) => Ok(Redirect::to("/account#emails").success("We sent a new verification link.").into_response_with(&state)),
+        Ok(()) => Ok(Redirect::to("/account#emails")
+            .success("We sent a new verification link.")
+            .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |_| {}).await,
     }
 }
 
-async fn confirm_email_page(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
-    confirm_link_page(&state, ctx, q.token, TokenPurpose::AddEmail, "Add this address to your account", "Confirm that you want to add this address to your Cairn account.", "/account/emails/confirm", "Add the address").await
+async fn confirm_email_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    confirm_link_page(
+        &state,
+        ctx,
+        q.token,
+        TokenPurpose::AddEmail,
+        "Add this address to your account",
+        "Confirm that you want to add this address to your Cairn account.",
+        "/account/emails/confirm",
+        "Add the address",
+    )
+    .await
 }
 
-async fn confirm_email(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Response, PageError> {
-    let added = state.app.confirm_added_email(&form.token, &ctx.meta).await.map_err(|e| ctx.err(e))?;
+async fn confirm_email(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
+    let added = state
+        .app
+        .confirm_added_email(&form.token, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let message = format!("{} is now on your account.", added.email);
-    let to = if ctx.principal.is_some() { "/account#emails" } else { "/login" };
+    let to = if ctx.principal.is_some() {
+        "/account#emails"
+    } else {
+        "/login"
+    };
     Ok(Redirect::to(to).success(message).into_response_with(&state))
 }
 
@@ -202,35 +296,70 @@ fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<Uuid, PageError> {
     Uuid::parse_str(id).map_err(|_| ctx.err(AppError::not_found(what)))
 }
 
-async fn make_primary(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn make_primary(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = EmailId(parse_id(&ctx, &id, "The address")?);
     match state.app.make_primary_email(principal, id, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to("/account#emails").success("Your primary address is changed.").into_response_with(&state)),
+        Ok(()) => Ok(Redirect::to("/account#emails")
+            .success("Your primary address is changed.")
+            .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |_| {}).await,
     }
 }
 
-async fn remove_email(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn remove_email(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = EmailId(parse_id(&ctx, &id, "The address")?);
     match state.app.remove_email(principal, id, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to("/account#emails").success("The address is removed.").into_response_with(&state)),
+        Ok(()) => Ok(Redirect::to("/account#emails")
+            .success("The address is removed.")
+            .into_response_with(&state)),
         Err(err) => form_failure(&state, &ctx, err, |_| {}).await,
     }
 }
 
-async fn end_session(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn end_session(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = SessionId(parse_id(&ctx, &id, "The session")?);
-    state.app.end_session(principal, id).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to("/account#sessions").success("That session is logged out.").into_response_with(&state))
+    state
+        .app
+        .end_session(principal, id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to("/account#sessions")
+        .success("That session is logged out.")
+        .into_response_with(&state))
 }
 
-async fn end_other_sessions(State(state): State<WebState>, ctx: Ctx, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn end_other_sessions(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let ended = state.app.end_other_sessions(principal).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to("/account#sessions").success(format!("Logged out {ended} other session(s).")).into_response_with(&state))
+    let ended = state
+        .app
+        .end_other_sessions(principal)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to("/account#sessions")
+        .success(format!("Logged out {ended} other session(s)."))
+        .into_response_with(&state))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -240,19 +369,37 @@ struct TokenCreateForm {
     expires_in_days: String,
 }
 
-async fn create_token(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenCreateForm>) -> Result<Response, PageError> {
+async fn create_token(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<TokenCreateForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let expires = match form.expires_in_days.trim() {
         "" | "never" => Ok(None),
-        days => days.parse::<i64>().map(Some).map_err(|_| AppError::invalid("expires_in_days", "Choose a number of days, or no expiry.")),
+        days => days.parse::<i64>().map(Some).map_err(|_| {
+            AppError::invalid("expires_in_days", "Choose a number of days, or no expiry.")
+        }),
     };
     let result = match expires {
-        Ok(expires) => state.app.create_api_token(principal, &form.name, expires, &ctx.meta).await,
+        Ok(expires) => {
+            state
+                .app
+                .create_api_token(principal, &form.name, expires, &ctx.meta)
+                .await
+        }
         Err(err) => Err(err),
     };
     match result {
         Ok(created) => {
-            let mut page = account_page(&state, &ctx, principal, FormErrors::default(), Some(created.secret)).await?;
+            let mut page = account_page(
+                &state,
+                &ctx,
+                principal,
+                FormErrors::default(),
+                Some(created.secret),
+            )
+            .await?;
             page.ctx.flash = None;
             Ok(render(&page))
         }
@@ -260,9 +407,20 @@ async fn create_token(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): C
     }
 }
 
-async fn revoke_token(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn revoke_token(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = ApiTokenId(parse_id(&ctx, &id, "The token")?);
-    state.app.revoke_api_token(principal, id, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to("/account#tokens").success("The token is revoked.").into_response_with(&state))
+    state
+        .app
+        .revoke_api_token(principal, id, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to("/account#tokens")
+        .success("The token is revoked.")
+        .into_response_with(&state))
 }

@@ -2,19 +2,19 @@
 //! first administrator, and the list of accounts.
 
 use super::auth::TokenQuery;
-use super::{session_cookie, Redirect};
+use super::{Redirect, session_cookie};
+use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{date, render, FormErrors, PageCtx};
-use crate::WebState;
+use crate::templates::{FormErrors, PageCtx, date, render};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use cairn_app::accounts::SignUp;
 use cairn_app::AppError;
+use cairn_app::accounts::SignUp;
 use cairn_domain::token::TokenPurpose;
 use cairn_domain::{FieldErrors, UserId};
 use serde::Deserialize;
@@ -37,9 +37,23 @@ struct SetupPage {
     errors: FormErrors,
 }
 
-async fn setup_form(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
-    state.app.check_token(&q.token, TokenPurpose::AdminSetup).await.map_err(|e| ctx.err(e))?;
-    Ok(render(&SetupPage { ctx: ctx.page, token: q.token, display_name: String::new(), email: String::new(), errors: FormErrors::default() }))
+async fn setup_form(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    state
+        .app
+        .check_token(&q.token, TokenPurpose::AdminSetup)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(render(&SetupPage {
+        ctx: ctx.page,
+        token: q.token,
+        display_name: String::new(),
+        email: String::new(),
+        errors: FormErrors::default(),
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -51,9 +65,21 @@ struct SetupForm {
     password: String,
 }
 
-async fn setup(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<SetupForm>) -> Result<Response, PageError> {
-    let input = SignUp { display_name: &form.display_name, email: &form.email, password: &form.password };
-    match state.app.complete_admin_setup(&form.token, input, &ctx.meta).await {
+async fn setup(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<SetupForm>,
+) -> Result<Response, PageError> {
+    let input = SignUp {
+        display_name: &form.display_name,
+        email: &form.email,
+        password: &form.password,
+    };
+    match state
+        .app
+        .complete_admin_setup(&form.token, input, &ctx.meta)
+        .await
+    {
         Ok(session) => Ok(Redirect::to("/admin")
             .cookie(session_cookie(&state, &session))
             .success("You are the platform administrator. Next, create an organization.")
@@ -61,10 +87,23 @@ async fn setup(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm
         Err(err) => {
             let (status, errors) = match err {
                 AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict { field: Some(field), message } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
+                AppError::Conflict {
+                    field: Some(field),
+                    message,
+                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
                 other => return Err(ctx.err(other)),
             };
-            Ok((status, render(&SetupPage { ctx: ctx.page, token: form.token, display_name: form.display_name, email: form.email, errors: errors.into() })).into_response())
+            Ok((
+                status,
+                render(&SetupPage {
+                    ctx: ctx.page,
+                    token: form.token,
+                    display_name: form.display_name,
+                    email: form.email,
+                    errors: errors.into(),
+                }),
+            )
+                .into_response())
         }
     }
 }
@@ -96,10 +135,22 @@ struct PageQuery {
 
 const PER_PAGE: u64 = 50;
 
-async fn users(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
+async fn users(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let page = q.page.and_then(|p| p.parse::<u64>().ok()).filter(|p| *p >= 1).unwrap_or(1);
-    let (list, total) = state.app.users(principal, page, PER_PAGE).await.map_err(|e| ctx.err(e))?;
+    let page = q
+        .page
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let (list, total) = state
+        .app
+        .users(principal, page, PER_PAGE)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let users = list
         .into_iter()
         .map(|u| UserRow {
@@ -111,7 +162,13 @@ async fn users(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuer
             creator: u.user.may_create_organizations,
         })
         .collect();
-    Ok(render(&UsersPage { ctx: ctx.page, users, total, page, has_next: page * PER_PAGE < total }))
+    Ok(render(&UsersPage {
+        ctx: ctx.page,
+        users,
+        total,
+        page,
+        has_next: page * PER_PAGE < total,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -120,11 +177,27 @@ struct CreatorForm {
     allowed: String,
 }
 
-async fn set_creator(State(state): State<WebState>, ctx: Ctx, Path(id): Path<String>, CsrfForm(form): CsrfForm<CreatorForm>) -> Result<Response, PageError> {
+async fn set_creator(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    CsrfForm(form): CsrfForm<CreatorForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let user = UserId(Uuid::parse_str(&id).map_err(|_| ctx.err(AppError::not_found("The account")))?);
+    let user =
+        UserId(Uuid::parse_str(&id).map_err(|_| ctx.err(AppError::not_found("The account")))?);
     let allowed = form.allowed == "true";
-    state.app.set_organization_creator(principal, user, allowed, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    let message = if allowed { "The account may now create organizations." } else { "The account may no longer create organizations." };
-    Ok(Redirect::to("/admin").success(message).into_response_with(&state))
+    state
+        .app
+        .set_organization_creator(principal, user, allowed, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let message = if allowed {
+        "The account may now create organizations."
+    } else {
+        "The account may no longer create organizations."
+    };
+    Ok(Redirect::to("/admin")
+        .success(message)
+        .into_response_with(&state))
 }

@@ -1,20 +1,20 @@
 //! Sign-up, login and logout, and the pages behind emailed links:
 //! address verification, one-time login, password reset.
 
-use super::{safe_next, session_cookie, Redirect};
+use super::{Redirect, safe_next, session_cookie};
+use crate::WebState;
 use crate::cookies;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{render, FormErrors, MessagePage, PageCtx};
-use crate::WebState;
+use crate::templates::{FormErrors, MessagePage, PageCtx, render};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use cairn_app::accounts::SignUp;
 use cairn_app::AppError;
+use cairn_app::accounts::SignUp;
 use cairn_domain::token::TokenPurpose;
 use serde::Deserialize;
 
@@ -52,11 +52,25 @@ async fn sign_up_form(State(state): State<WebState>, ctx: Ctx) -> Response {
     if ctx.principal.is_some() {
         return Redirect::to("/account").into_response_with(&state);
     }
-    render(&SignUpPage { ctx: ctx.page, display_name: String::new(), email: String::new(), errors: FormErrors::default(), open: state.app.settings().signups_open })
+    render(&SignUpPage {
+        ctx: ctx.page,
+        display_name: String::new(),
+        email: String::new(),
+        errors: FormErrors::default(),
+        open: state.app.settings().signups_open,
+    })
 }
 
-async fn sign_up(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<SignUpForm>) -> Result<Response, PageError> {
-    let input = SignUp { display_name: &form.display_name, email: &form.email, password: &form.password };
+async fn sign_up(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<SignUpForm>,
+) -> Result<Response, PageError> {
+    let input = SignUp {
+        display_name: &form.display_name,
+        email: &form.email,
+        password: &form.password,
+    };
     match state.app.sign_up(input, &ctx.meta).await {
         Ok(()) => Ok(render(&MessagePage {
             ctx: ctx.page,
@@ -69,7 +83,13 @@ async fn sign_up(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfFo
         })),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&SignUpPage { ctx: ctx.page, display_name: form.display_name, email: form.email, errors: errors.into(), open: true }),
+            render(&SignUpPage {
+                ctx: ctx.page,
+                display_name: form.display_name,
+                email: form.email,
+                errors: errors.into(),
+                open: true,
+            }),
         )
             .into_response()),
         Err(err) => Err(ctx.err(err)),
@@ -100,29 +120,59 @@ struct LoginForm {
     next: String,
 }
 
-async fn login_form(State(state): State<WebState>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+async fn login_form(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<NextQuery>,
+) -> Response {
     if ctx.principal.is_some() {
         return Redirect::to(safe_next(q.next.as_deref())).into_response_with(&state);
     }
-    render(&LoginPage { ctx: ctx.page, email: String::new(), next: q.next.unwrap_or_default(), errors: FormErrors::default(), problem: None })
+    render(&LoginPage {
+        ctx: ctx.page,
+        email: String::new(),
+        next: q.next.unwrap_or_default(),
+        errors: FormErrors::default(),
+        problem: None,
+    })
 }
 
-async fn login(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<LoginForm>) -> Result<Response, PageError> {
-    match state.app.log_in(&form.email, &form.password, &ctx.meta).await {
+async fn login(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<LoginForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .log_in(&form.email, &form.password, &ctx.meta)
+        .await
+    {
         Ok(session) => Ok(Redirect::to(safe_next(Some(&form.next)))
             .cookie(session_cookie(&state, &session))
             .success("You are logged in.")
             .into_response_with(&state)),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&LoginPage { ctx: ctx.page, email: form.email, next: form.next, errors: errors.into(), problem: None }),
+            render(&LoginPage {
+                ctx: ctx.page,
+                email: form.email,
+                next: form.next,
+                errors: errors.into(),
+                problem: None,
+            }),
         )
             .into_response()),
         Err(err @ (AppError::Unauthenticated(_) | AppError::RateLimited { .. })) => {
             let status = crate::error::status_of(&err);
             Ok((
                 status,
-                render(&LoginPage { ctx: ctx.page, email: form.email, next: form.next, errors: FormErrors::default(), problem: Some(err.to_string()) }),
+                render(&LoginPage {
+                    ctx: ctx.page,
+                    email: form.email,
+                    next: form.next,
+                    errors: FormErrors::default(),
+                    problem: Some(err.to_string()),
+                }),
             )
                 .into_response())
         }
@@ -136,29 +186,49 @@ struct EmailForm {
     email: String,
 }
 
-async fn request_magic_link(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn request_magic_link(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     match state.app.request_magic_link(&form.email, &ctx.meta).await {
         Ok(()) => Ok(render(&MessagePage {
             ctx: ctx.page,
             title: "Check your email".into(),
-            message: format!("If an account uses {}, we sent it a link to log in. The link works once, for 15 minutes.", form.email.trim()),
+            message: format!(
+                "If an account uses {}, we sent it a link to log in. The link works once, for 15 minutes.",
+                form.email.trim()
+            ),
             link: None,
         })),
         Err(AppError::Invalid(errors)) => Ok((
             StatusCode::UNPROCESSABLE_ENTITY,
-            render(&LoginPage { ctx: ctx.page, email: form.email, next: String::new(), errors: errors.into(), problem: None }),
+            render(&LoginPage {
+                ctx: ctx.page,
+                email: form.email,
+                next: String::new(),
+                errors: errors.into(),
+                problem: None,
+            }),
         )
             .into_response()),
         Err(err) => Err(ctx.err(err)),
     }
 }
 
-async fn logout(State(state): State<WebState>, ctx: Ctx, CsrfForm(_): CsrfForm<EmailForm>) -> Result<Response, PageError> {
+async fn logout(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(_): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
     if let Some(principal) = &ctx.principal {
         state.app.log_out(principal).await.map_err(|e| ctx.err(e))?;
     }
     Ok(Redirect::to("/")
-        .cookie(cookies::clear(cookies::SESSION, state.settings.secure_cookies))
+        .cookie(cookies::clear(
+            cookies::SESSION,
+            state.settings.secure_cookies,
+        ))
         .info("You are logged out.")
         .into_response_with(&state))
 }
@@ -188,30 +258,97 @@ pub(crate) struct TokenForm {
     pub token: String,
 }
 
-pub(crate) async fn confirm_link_page(state: &WebState, ctx: Ctx, token: String, purpose: TokenPurpose, title: &str, message: &str, action: &str, button: &str) -> Result<Response, PageError> {
-    state.app.check_token(&token, purpose).await.map_err(|e| ctx.err(e))?;
-    Ok(render(&ConfirmLinkPage { ctx: ctx.page, title: title.into(), message: message.into(), action: action.into(), token, button: button.into() }))
+pub(crate) async fn confirm_link_page(
+    state: &WebState,
+    ctx: Ctx,
+    token: String,
+    purpose: TokenPurpose,
+    title: &str,
+    message: &str,
+    action: &str,
+    button: &str,
+) -> Result<Response, PageError> {
+    state
+        .app
+        .check_token(&token, purpose)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(render(&ConfirmLinkPage {
+        ctx: ctx.page,
+        title: title.into(),
+        message: message.into(),
+        action: action.into(),
+        token,
+        button: button.into(),
+    }))
 }
 
-async fn verify_page(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
-    confirm_link_page(&state, ctx, q.token, TokenPurpose::VerifyEmail, "Verify your email address", "Confirm that this address is yours.", "/verify-email", "Verify my address").await
+async fn verify_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    confirm_link_page(
+        &state,
+        ctx,
+        q.token,
+        TokenPurpose::VerifyEmail,
+        "Verify your email address",
+        "Confirm that this address is yours.",
+        "/verify-email",
+        "Verify my address",
+    )
+    .await
 }
 
-async fn verify(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Response, PageError> {
-    let session = state.app.verify_email(&form.token, &ctx.meta).await.map_err(|e| ctx.err(e))?;
+async fn verify(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
+    let session = state
+        .app
+        .verify_email(&form.token, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(Redirect::to("/account")
         .cookie(session_cookie(&state, &session))
         .success("Thank you: your email address is verified.")
         .into_response_with(&state))
 }
 
-async fn magic_link_page(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
-    confirm_link_page(&state, ctx, q.token, TokenPurpose::MagicLogin, "Log in to Cairn", "This link logs you in once.", "/login/link", "Log in").await
+async fn magic_link_page(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    confirm_link_page(
+        &state,
+        ctx,
+        q.token,
+        TokenPurpose::MagicLogin,
+        "Log in to Cairn",
+        "This link logs you in once.",
+        "/login/link",
+        "Log in",
+    )
+    .await
 }
 
-async fn magic_login(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<TokenForm>) -> Result<Response, PageError> {
-    let session = state.app.magic_login(&form.token, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to("/account").cookie(session_cookie(&state, &session)).success("You are logged in.").into_response_with(&state))
+async fn magic_login(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<TokenForm>,
+) -> Result<Response, PageError> {
+    let session = state
+        .app
+        .magic_login(&form.token, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to("/account")
+        .cookie(session_cookie(&state, &session))
+        .success("You are logged in.")
+        .into_response_with(&state))
 }
 
 #[derive(Template)]
@@ -223,18 +360,41 @@ struct ForgotPage {
 }
 
 async fn forgot_form(ctx: Ctx) -> Response {
-    render(&ForgotPage { ctx: ctx.page, email: String::new(), errors: FormErrors::default() })
+    render(&ForgotPage {
+        ctx: ctx.page,
+        email: String::new(),
+        errors: FormErrors::default(),
+    })
 }
 
-async fn forgot(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<EmailForm>) -> Result<Response, PageError> {
-    match state.app.request_password_reset(&form.email, &ctx.meta).await {
+async fn forgot(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<EmailForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .request_password_reset(&form.email, &ctx.meta)
+        .await
+    {
         Ok(()) => Ok(render(&MessagePage {
             ctx: ctx.page,
             title: "Check your email".into(),
-            message: format!("If an account uses {}, we sent it a link to choose a new password. The link works for one hour.", form.email.trim()),
+            message: format!(
+                "If an account uses {}, we sent it a link to choose a new password. The link works for one hour.",
+                form.email.trim()
+            ),
             link: None,
         })),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ForgotPage { ctx: ctx.page, email: form.email, errors: errors.into() })).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&ForgotPage {
+                ctx: ctx.page,
+                email: form.email,
+                errors: errors.into(),
+            }),
+        )
+            .into_response()),
         Err(err) => Err(ctx.err(err)),
     }
 }
@@ -254,18 +414,46 @@ struct ResetForm {
     password: String,
 }
 
-async fn reset_form(State(state): State<WebState>, ctx: Ctx, Query(q): Query<TokenQuery>) -> Result<Response, PageError> {
-    state.app.check_token(&q.token, TokenPurpose::PasswordReset).await.map_err(|e| ctx.err(e))?;
-    Ok(render(&ResetPage { ctx: ctx.page, token: q.token, errors: FormErrors::default() }))
+async fn reset_form(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<TokenQuery>,
+) -> Result<Response, PageError> {
+    state
+        .app
+        .check_token(&q.token, TokenPurpose::PasswordReset)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(render(&ResetPage {
+        ctx: ctx.page,
+        token: q.token,
+        errors: FormErrors::default(),
+    }))
 }
 
-async fn reset(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<ResetForm>) -> Result<Response, PageError> {
-    match state.app.reset_password(&form.token, &form.password, &ctx.meta).await {
+async fn reset(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<ResetForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .reset_password(&form.token, &form.password, &ctx.meta)
+        .await
+    {
         Ok(session) => Ok(Redirect::to("/account")
             .cookie(session_cookie(&state, &session))
             .success("Your password is changed, and other devices are logged out.")
             .into_response_with(&state)),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&ResetPage { ctx: ctx.page, token: form.token, errors: errors.into() })).into_response()),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&ResetPage {
+                ctx: ctx.page,
+                token: form.token,
+                errors: errors.into(),
+            }),
+        )
+            .into_response()),
         Err(err) => Err(ctx.err(err)),
     }
 }

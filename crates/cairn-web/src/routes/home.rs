@@ -1,14 +1,14 @@
 //! The home page.
 
+use crate::WebState;
 use crate::error::PageError;
 use crate::extract::Ctx;
-use crate::templates::{render, PageCtx};
-use crate::WebState;
+use crate::templates::{PageCtx, render};
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use cairn_store::organizations::Organization;
 
 pub(super) fn router() -> Router<WebState> {
@@ -24,7 +24,11 @@ struct HomePage {
 }
 
 async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Response, PageError> {
-    let (organizations, _) = state.app.organizations(1, 12).await.map_err(|e| ctx.err(e))?;
+    let (organizations, _) = state
+        .app
+        .organizations(1, 12)
+        .await
+        .map_err(|e| ctx.err(e))?;
     let my_organizations = match &ctx.principal {
         Some(p) => state
             .app
@@ -36,5 +40,9 @@ async fn home(State(state): State<WebState>, ctx: Ctx) -> Result<Response, PageE
             .collect(),
         None => Vec::new(),
     };
-    Ok(render(&HomePage { ctx: ctx.page, organizations, my_organizations }))
+    Ok(render(&HomePage {
+        ctx: ctx.page,
+        organizations,
+        my_organizations,
+    }))
 }

@@ -1,19 +1,19 @@
 //! The page behind an invitation link: accept into the signed-in
 //! account, or create an account for the invited address on the spot.
 
-use super::{session_cookie, Redirect};
+use super::{Redirect, session_cookie};
+use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{render, role_labels, FormErrors, PageCtx};
-use crate::WebState;
+use crate::templates::{FormErrors, PageCtx, render, role_labels};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::Router;
-use cairn_app::members::InvitationView;
 use cairn_app::AppError;
+use cairn_app::members::InvitationView;
 use cairn_domain::FieldErrors;
 use serde::Deserialize;
 
@@ -37,7 +37,13 @@ struct InvitationPage {
     display_name: String,
 }
 
-fn page(ctx: &Ctx, token: String, view: InvitationView, errors: FormErrors, display_name: String) -> InvitationPage {
+fn page(
+    ctx: &Ctx,
+    token: String,
+    view: InvitationView,
+    errors: FormErrors,
+    display_name: String,
+) -> InvitationPage {
     InvitationPage {
         ctx: ctx.page.clone(),
         token,
@@ -45,25 +51,50 @@ fn page(ctx: &Ctx, token: String, view: InvitationView, errors: FormErrors, disp
         email: view.invitation.email,
         roles: role_labels(view.invitation.roles),
         account_exists: view.account_exists,
-        signed_in_as: ctx.principal.as_ref().map(|p| p.primary_email.as_ref().map_or_else(|| p.user.display_name.clone(), |e| e.email.clone())),
+        signed_in_as: ctx.principal.as_ref().map(|p| {
+            p.primary_email
+                .as_ref()
+                .map_or_else(|| p.user.display_name.clone(), |e| e.email.clone())
+        }),
         errors,
         display_name,
     }
 }
 
-async fn show(State(state): State<WebState>, ctx: Ctx, Path(token): Path<String>) -> Result<Response, PageError> {
+async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
     let view = state.app.invitation(&token).await.map_err(|e| ctx.err(e))?;
-    Ok(render(&page(&ctx, token, view, FormErrors::default(), String::new())))
+    Ok(render(&page(
+        &ctx,
+        token,
+        view,
+        FormErrors::default(),
+        String::new(),
+    )))
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 struct AcceptForm {}
 
-async fn accept(State(state): State<WebState>, ctx: Ctx, Path(token): Path<String>, CsrfForm(_): CsrfForm<AcceptForm>) -> Result<Response, PageError> {
+async fn accept(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(_): CsrfForm<AcceptForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let org = state.app.accept_invitation(principal, &token, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(format!("/orgs/{}", org.slug)).success(format!("Welcome to {}.", org.name)).into_response_with(&state))
+    let org = state
+        .app
+        .accept_invitation(principal, &token, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(format!("/orgs/{}", org.slug))
+        .success(format!("Welcome to {}.", org.name))
+        .into_response_with(&state))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -73,8 +104,17 @@ struct SignUpForm {
     password: String,
 }
 
-async fn accept_with_sign_up(State(state): State<WebState>, ctx: Ctx, Path(token): Path<String>, CsrfForm(form): CsrfForm<SignUpForm>) -> Result<Response, PageError> {
-    match state.app.accept_invitation_with_sign_up(&token, &form.display_name, &form.password, &ctx.meta).await {
+async fn accept_with_sign_up(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(form): CsrfForm<SignUpForm>,
+) -> Result<Response, PageError> {
+    match state
+        .app
+        .accept_invitation_with_sign_up(&token, &form.display_name, &form.password, &ctx.meta)
+        .await
+    {
         Ok((org, session)) => Ok(Redirect::to(format!("/orgs/{}", org.slug))
             .cookie(session_cookie(&state, &session))
             .success(format!("Your account is ready. Welcome to {}.", org.name))
@@ -82,11 +122,18 @@ async fn accept_with_sign_up(State(state): State<WebState>, ctx: Ctx, Path(token
         Err(err) => {
             let (status, errors) = match err {
                 AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict { field: Some(field), message } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
+                AppError::Conflict {
+                    field: Some(field),
+                    message,
+                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
                 other => return Err(ctx.err(other)),
             };
             let view = state.app.invitation(&token).await.map_err(|e| ctx.err(e))?;
-            Ok((status, render(&page(&ctx, token, view, errors.into(), form.display_name))).into_response())
+            Ok((
+                status,
+                render(&page(&ctx, token, view, errors.into(), form.display_name)),
+            )
+                .into_response())
         }
     }
 }

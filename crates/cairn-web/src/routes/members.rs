@@ -1,16 +1,16 @@
 //! An organization's members: the list with roles, invitations, leaving.
 
 use super::Redirect;
+use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{date, render, role_labels, role_options, FormErrors, PageCtx, RoleOption};
-use crate::WebState;
+use crate::templates::{FormErrors, PageCtx, RoleOption, date, render, role_labels, role_options};
 use askama::Template;
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use axum::Router;
 use cairn_app::AppError;
 use cairn_domain::role::RoleSet;
 use cairn_domain::{FieldErrors, InvitationId, UserId};
@@ -56,9 +56,20 @@ struct MembersPage {
     invite_roles: Vec<RoleOption>,
 }
 
-async fn members_page(state: &WebState, ctx: &Ctx, slug: &str, errors: FormErrors, invite_email: String, invite_roles: RoleSet) -> Result<MembersPage, PageError> {
+async fn members_page(
+    state: &WebState,
+    ctx: &Ctx,
+    slug: &str,
+    errors: FormErrors,
+    invite_email: String,
+    invite_roles: RoleSet,
+) -> Result<MembersPage, PageError> {
     let principal = ctx.require()?;
-    let (org, members, invitations) = state.app.members(principal, slug).await.map_err(|e| ctx.err(e))?;
+    let (org, members, invitations) = state
+        .app
+        .members(principal, slug)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(MembersPage {
         ctx: ctx.page.clone(),
         org,
@@ -76,7 +87,12 @@ async fn members_page(state: &WebState, ctx: &Ctx, slug: &str, errors: FormError
             .collect(),
         invitations: invitations
             .into_iter()
-            .map(|i| InvitationRow { id: i.id.0, email: i.email, roles: role_labels(i.roles), expires: date(i.expires_at) })
+            .map(|i| InvitationRow {
+                id: i.id.0,
+                email: i.email,
+                roles: role_labels(i.roles),
+                expires: date(i.expires_at),
+            })
             .collect(),
         errors,
         invite_email,
@@ -84,8 +100,22 @@ async fn members_page(state: &WebState, ctx: &Ctx, slug: &str, errors: FormError
     })
 }
 
-async fn show(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
-    Ok(render(&members_page(&state, &ctx, &slug, FormErrors::default(), String::new(), RoleSet::NONE).await?))
+async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &members_page(
+            &state,
+            &ctx,
+            &slug,
+            FormErrors::default(),
+            String::new(),
+            RoleSet::NONE,
+        )
+        .await?,
+    ))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -95,21 +125,39 @@ struct InviteForm {
     roles: Vec<String>,
 }
 
-async fn invite(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>, CsrfForm(form): CsrfForm<InviteForm>) -> Result<Response, PageError> {
+async fn invite(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<InviteForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let roles: Vec<&str> = form.roles.iter().map(String::as_str).collect();
-    match state.app.invite_member(principal, &slug, &form.email, &roles, &ctx.meta).await {
+    match state
+        .app
+        .invite_member(principal, &slug, &form.email, &roles, &ctx.meta)
+        .await
+    {
         Ok(invitation) => Ok(Redirect::to(format!("/orgs/{slug}/members"))
             .success(format!("We sent an invitation to {}.", invitation.email))
             .into_response_with(&state)),
         Err(err) => {
             let (status, errors) = match err {
                 AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict { field: Some(field), message } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
+                AppError::Conflict {
+                    field: Some(field),
+                    message,
+                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
                 other => return Err(ctx.err(other)),
             };
             let selected = RoleSet::parse(roles.iter().copied()).unwrap_or(RoleSet::NONE);
-            Ok((status, render(&members_page(&state, &ctx, &slug, errors.into(), form.email, selected).await?)).into_response())
+            Ok((
+                status,
+                render(
+                    &members_page(&state, &ctx, &slug, errors.into(), form.email, selected).await?,
+                ),
+            )
+                .into_response())
         }
     }
 }
@@ -122,11 +170,22 @@ fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<Uuid, PageError> {
 #[serde(default)]
 struct EmptyForm {}
 
-async fn revoke(State(state): State<WebState>, ctx: Ctx, Path((slug, id)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Response, PageError> {
+async fn revoke(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((slug, id)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = InvitationId(parse_id(&ctx, &id, "The invitation")?);
-    state.app.revoke_invitation(principal, &slug, id, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(format!("/orgs/{slug}/members")).success("The invitation is withdrawn.").into_response_with(&state))
+    state
+        .app
+        .revoke_invitation(principal, &slug, id, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(format!("/orgs/{slug}/members"))
+        .success("The invitation is withdrawn.")
+        .into_response_with(&state))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -135,23 +194,61 @@ struct RolesForm {
     roles: Vec<String>,
 }
 
-async fn change_roles(State(state): State<WebState>, ctx: Ctx, Path((slug, user)): Path<(String, String)>, CsrfForm(form): CsrfForm<RolesForm>) -> Result<Response, PageError> {
+async fn change_roles(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((slug, user)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<RolesForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let user = UserId(parse_id(&ctx, &user, "The member")?);
     let roles: Vec<&str> = form.roles.iter().map(String::as_str).collect();
-    match state.app.change_member_roles(principal, &slug, user, &roles, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to(format!("/orgs/{slug}/members")).success("The roles are saved.").into_response_with(&state)),
-        Err(AppError::Invalid(errors)) => Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&members_page(&state, &ctx, &slug, errors.into(), String::new(), RoleSet::NONE).await?)).into_response()),
+    match state
+        .app
+        .change_member_roles(principal, &slug, user, &roles, &ctx.meta)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(format!("/orgs/{slug}/members"))
+            .success("The roles are saved.")
+            .into_response_with(&state)),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(
+                &members_page(
+                    &state,
+                    &ctx,
+                    &slug,
+                    errors.into(),
+                    String::new(),
+                    RoleSet::NONE,
+                )
+                .await?,
+            ),
+        )
+            .into_response()),
         Err(err) => Err(ctx.err(err)),
     }
 }
 
-async fn remove(State(state): State<WebState>, ctx: Ctx, Path((slug, user)): Path<(String, String)>, CsrfForm(_): CsrfForm<EmptyForm>) -> Result<Response, PageError> {
+async fn remove(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((slug, user)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<EmptyForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let user = UserId(parse_id(&ctx, &user, "The member")?);
-    state.app.remove_member(principal, &slug, user, &ctx.meta).await.map_err(|e| ctx.err(e))?;
+    state
+        .app
+        .remove_member(principal, &slug, user, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
     if user == principal.user.id {
-        return Ok(Redirect::to("/account").success("You left the organization.").into_response_with(&state));
+        return Ok(Redirect::to("/account")
+            .success("You left the organization.")
+            .into_response_with(&state));
     }
-    Ok(Redirect::to(format!("/orgs/{slug}/members")).success("The member is removed.").into_response_with(&state))
+    Ok(Redirect::to(format!("/orgs/{slug}/members"))
+        .success("The member is removed.")
+        .into_response_with(&state))
 }

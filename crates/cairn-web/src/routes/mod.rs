@@ -11,12 +11,12 @@ mod members;
 mod orgs;
 mod system;
 
-use crate::cookies;
 use crate::WebState;
+use crate::cookies;
+use axum::Router;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use cairn_app::accounts::NewSessionToken;
 
 pub(crate) fn router() -> Router<WebState> {
@@ -40,7 +40,11 @@ pub(crate) struct Redirect {
 
 impl Redirect {
     pub fn to(to: impl Into<String>) -> Self {
-        Self { to: to.into(), flash: None, cookies: Vec::new() }
+        Self {
+            to: to.into(),
+            flash: None,
+            cookies: Vec::new(),
+        }
     }
     pub fn success(mut self, message: impl Into<String>) -> Self {
         self.flash = Some(("success", message.into()));
@@ -61,7 +65,15 @@ impl Redirect {
         }
         if let Some((kind, message)) = self.flash {
             let value = cookies::flash_value(&state.settings.secret_key, kind, &message);
-            cookies::append(response.headers_mut(), cookies::set(cookies::FLASH, &value, Some(60), state.settings.secure_cookies));
+            cookies::append(
+                response.headers_mut(),
+                cookies::set(
+                    cookies::FLASH,
+                    &value,
+                    Some(60),
+                    state.settings.secure_cookies,
+                ),
+            );
         }
         for c in self.cookies {
             cookies::append(response.headers_mut(), c);
@@ -73,13 +85,25 @@ impl Redirect {
 /// The cookie that carries a new session.
 pub(crate) fn session_cookie(state: &WebState, session: &NewSessionToken) -> HeaderValue {
     let max_age = state.app.settings().session_days * 24 * 3600;
-    cookies::set(cookies::SESSION, &session.token, Some(max_age), state.settings.secure_cookies)
+    cookies::set(
+        cookies::SESSION,
+        &session.token,
+        Some(max_age),
+        state.settings.secure_cookies,
+    )
 }
 
 /// Where to go after logging in: a local path only (no open redirects).
 pub(crate) fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains("://") => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.contains("://") =>
+        {
+            n.to_owned()
+        }
         _ => "/account".to_owned(),
     }
 }

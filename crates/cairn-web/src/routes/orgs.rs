@@ -2,21 +2,21 @@
 //! and the settings page (profile, logo, departments).
 
 use super::Redirect;
-use crate::error::PageError;
-use crate::extract::{check_csrf, CsrfCookie, CsrfForm, Ctx};
-use crate::templates::{render, FormErrors, PageCtx};
 use crate::WebState;
+use crate::error::PageError;
+use crate::extract::{CsrfCookie, CsrfForm, Ctx, check_csrf};
+use crate::templates::{FormErrors, PageCtx, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
-use cairn_app::organizations::{NewOrganization, LOGO_MAX_BYTES};
 use cairn_app::AppError;
-use cairn_domain::organization::OrganizationProfileInput;
-use cairn_domain::policy::{can, Action};
+use cairn_app::organizations::{LOGO_MAX_BYTES, NewOrganization};
 use cairn_domain::FieldErrors;
+use cairn_domain::organization::OrganizationProfileInput;
+use cairn_domain::policy::{Action, can};
 use cairn_store::organizations::{Department, Organization};
 use serde::Deserialize;
 
@@ -27,10 +27,16 @@ pub(super) fn router() -> Router<WebState> {
         .route("/orgs/{slug}", get(show))
         .route("/orgs/{slug}/logo", get(logo))
         .route("/orgs/{slug}/settings", get(settings).post(update))
-        .route("/orgs/{slug}/settings/logo", post(upload_logo).layer(DefaultBodyLimit::max(LOGO_MAX_BYTES + 64 * 1024)))
+        .route(
+            "/orgs/{slug}/settings/logo",
+            post(upload_logo).layer(DefaultBodyLimit::max(LOGO_MAX_BYTES + 64 * 1024)),
+        )
         .route("/orgs/{slug}/departments", post(add_department))
         .route("/orgs/{slug}/departments/{dept}", post(update_department))
-        .route("/orgs/{slug}/departments/{dept}/remove", post(remove_department))
+        .route(
+            "/orgs/{slug}/departments/{dept}/remove",
+            post(remove_department),
+        )
 }
 
 const PER_PAGE: u64 = 24;
@@ -51,11 +57,32 @@ struct PageQuery {
     page: Option<String>,
 }
 
-async fn list(State(state): State<WebState>, ctx: Ctx, Query(q): Query<PageQuery>) -> Result<Response, PageError> {
-    let page = q.page.and_then(|p| p.parse::<u64>().ok()).filter(|p| *p >= 1).unwrap_or(1);
-    let (organizations, total) = state.app.organizations(page, PER_PAGE).await.map_err(|e| ctx.err(e))?;
-    let can_create = ctx.principal.as_ref().is_some_and(|p| can(&p.actor, Action::CreateOrganization));
-    Ok(render(&ListPage { ctx: ctx.page, organizations, page, has_next: page * PER_PAGE < total, can_create }))
+async fn list(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Query(q): Query<PageQuery>,
+) -> Result<Response, PageError> {
+    let page = q
+        .page
+        .and_then(|p| p.parse::<u64>().ok())
+        .filter(|p| *p >= 1)
+        .unwrap_or(1);
+    let (organizations, total) = state
+        .app
+        .organizations(page, PER_PAGE)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let can_create = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| can(&p.actor, Action::CreateOrganization));
+    Ok(render(&ListPage {
+        ctx: ctx.page,
+        organizations,
+        page,
+        has_next: page * PER_PAGE < total,
+        can_create,
+    }))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -70,7 +97,12 @@ struct ProfileForm {
 
 impl ProfileForm {
     fn input(&self) -> OrganizationProfileInput<'_> {
-        OrganizationProfileInput { name: &self.name, website: &self.website, contact_email: &self.contact_email, description: &self.description }
+        OrganizationProfileInput {
+            name: &self.name,
+            website: &self.website,
+            contact_email: &self.contact_email,
+            description: &self.description,
+        }
     }
 
     fn from_org(org: &Organization) -> Self {
@@ -94,27 +126,61 @@ struct NewPage {
 
 async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    cairn_domain::policy::authorize(&principal.actor, Action::CreateOrganization).map_err(|e| ctx.err(e.into()))?;
-    Ok(render(&NewPage { ctx: ctx.page, form: ProfileForm::default(), errors: FormErrors::default() }))
+    cairn_domain::policy::authorize(&principal.actor, Action::CreateOrganization)
+        .map_err(|e| ctx.err(e.into()))?;
+    Ok(render(&NewPage {
+        ctx: ctx.page,
+        form: ProfileForm::default(),
+        errors: FormErrors::default(),
+    }))
 }
 
 fn field_errors(err: AppError) -> Result<(StatusCode, FieldErrors), AppError> {
     match err {
         AppError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        AppError::Conflict { field: Some(field), message } => Ok((StatusCode::CONFLICT, FieldErrors::single(&field, message))),
+        AppError::Conflict {
+            field: Some(field),
+            message,
+        } => Ok((StatusCode::CONFLICT, FieldErrors::single(&field, message))),
         other => Err(other),
     }
 }
 
-async fn create(State(state): State<WebState>, ctx: Ctx, CsrfForm(form): CsrfForm<ProfileForm>) -> Result<Response, PageError> {
+async fn create(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match state.app.create_organization(principal, NewOrganization { slug: &form.slug, profile: form.input() }, &ctx.meta).await {
+    match state
+        .app
+        .create_organization(
+            principal,
+            NewOrganization {
+                slug: &form.slug,
+                profile: form.input(),
+            },
+            &ctx.meta,
+        )
+        .await
+    {
         Ok(org) => Ok(Redirect::to(format!("/orgs/{}/settings", org.slug))
-            .success(format!("{} is created. You are its administrator.", org.name))
+            .success(format!(
+                "{} is created. You are its administrator.",
+                org.name
+            ))
             .into_response_with(&state)),
         Err(err) => {
             let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
-            Ok((status, render(&NewPage { ctx: ctx.page, form, errors: errors.into() })).into_response())
+            Ok((
+                status,
+                render(&NewPage {
+                    ctx: ctx.page,
+                    form,
+                    errors: errors.into(),
+                }),
+            )
+                .into_response())
         }
     }
 }
@@ -128,14 +194,38 @@ struct ShowPage {
     is_admin: bool,
 }
 
-async fn show(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
-    let view = state.app.organization(&slug, ctx.principal.as_ref()).await.map_err(|e| ctx.err(e))?;
-    let is_admin = ctx.principal.as_ref().is_some_and(|p| can(&p.actor, Action::UpdateOrganization { roles: view.roles }));
-    Ok(render(&ShowPage { ctx: ctx.page, org: view.organization, departments: view.departments, is_admin }))
+async fn show(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let view = state
+        .app
+        .organization(&slug, ctx.principal.as_ref())
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let is_admin = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| can(&p.actor, Action::UpdateOrganization { roles: view.roles }));
+    Ok(render(&ShowPage {
+        ctx: ctx.page,
+        org: view.organization,
+        departments: view.departments,
+        is_admin,
+    }))
 }
 
-async fn logo(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
-    let (bytes, content_type) = state.app.organization_logo(&slug).await.map_err(|e| ctx.err(e))?;
+async fn logo(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    let (bytes, content_type) = state
+        .app
+        .organization_logo(&slug)
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
@@ -160,10 +250,24 @@ struct SettingsPage {
     dept_description: String,
 }
 
-async fn settings_page(state: &WebState, ctx: &Ctx, slug: &str, form: Option<ProfileForm>, errors: FormErrors) -> Result<SettingsPage, PageError> {
+async fn settings_page(
+    state: &WebState,
+    ctx: &Ctx,
+    slug: &str,
+    form: Option<ProfileForm>,
+    errors: FormErrors,
+) -> Result<SettingsPage, PageError> {
     let principal = ctx.require()?;
-    let view = state.app.organization(slug, Some(principal)).await.map_err(|e| ctx.err(e))?;
-    cairn_domain::policy::authorize(&principal.actor, Action::ViewOrganizationSettings { roles: view.roles }).map_err(|e| ctx.err(e.into()))?;
+    let view = state
+        .app
+        .organization(slug, Some(principal))
+        .await
+        .map_err(|e| ctx.err(e))?;
+    cairn_domain::policy::authorize(
+        &principal.actor,
+        Action::ViewOrganizationSettings { roles: view.roles },
+    )
+    .map_err(|e| ctx.err(e.into()))?;
     Ok(SettingsPage {
         ctx: ctx.page.clone(),
         form: form.unwrap_or_else(|| ProfileForm::from_org(&view.organization)),
@@ -176,22 +280,49 @@ async fn settings_page(state: &WebState, ctx: &Ctx, slug: &str, form: Option<Pro
     })
 }
 
-async fn settings(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>) -> Result<Response, PageError> {
-    Ok(render(&settings_page(&state, &ctx, &slug, None, FormErrors::default()).await?))
+async fn settings(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+) -> Result<Response, PageError> {
+    Ok(render(
+        &settings_page(&state, &ctx, &slug, None, FormErrors::default()).await?,
+    ))
 }
 
-async fn update(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>, CsrfForm(form): CsrfForm<ProfileForm>) -> Result<Response, PageError> {
+async fn update(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<ProfileForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match state.app.update_organization(principal, &slug, form.input(), &ctx.meta).await {
-        Ok(org) => Ok(Redirect::to(format!("/orgs/{}/settings", org.slug)).success("The profile is saved.").into_response_with(&state)),
+    match state
+        .app
+        .update_organization(principal, &slug, form.input(), &ctx.meta)
+        .await
+    {
+        Ok(org) => Ok(Redirect::to(format!("/orgs/{}/settings", org.slug))
+            .success("The profile is saved.")
+            .into_response_with(&state)),
         Err(err) => {
             let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
-            Ok((status, render(&settings_page(&state, &ctx, &slug, Some(form), errors.into()).await?)).into_response())
+            Ok((
+                status,
+                render(&settings_page(&state, &ctx, &slug, Some(form), errors.into()).await?),
+            )
+                .into_response())
         }
     }
 }
 
-async fn upload_logo(State(state): State<WebState>, ctx: Ctx, Extension(cookie): Extension<CsrfCookie>, Path(slug): Path<String>, mut multipart: Multipart) -> Result<Response, PageError> {
+async fn upload_logo(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Extension(cookie): Extension<CsrfCookie>,
+    Path(slug): Path<String>,
+    mut multipart: Multipart,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let mut csrf = None;
     let mut bytes = Vec::new();
@@ -200,7 +331,11 @@ async fn upload_logo(State(state): State<WebState>, ctx: Ctx, Extension(cookie):
             Ok(Some(field)) => field,
             Ok(None) => break,
             Err(err) => {
-                let message = if err.status() == StatusCode::PAYLOAD_TOO_LARGE { "The logo is larger than 1 MB; use a smaller image." } else { "The upload was interrupted; please try again." };
+                let message = if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                    "The logo is larger than 1 MB; use a smaller image."
+                } else {
+                    "The upload was interrupted; please try again."
+                };
                 return upload_failure(&state, &ctx, &slug, message).await;
             }
         };
@@ -208,7 +343,15 @@ async fn upload_logo(State(state): State<WebState>, ctx: Ctx, Extension(cookie):
             Some("csrf") => csrf = field.text().await.ok(),
             Some("logo") => match field.bytes().await {
                 Ok(b) => bytes = b.to_vec(),
-                Err(_) => return upload_failure(&state, &ctx, &slug, "The logo is larger than 1 MB; use a smaller image.").await,
+                Err(_) => {
+                    return upload_failure(
+                        &state,
+                        &ctx,
+                        &slug,
+                        "The logo is larger than 1 MB; use a smaller image.",
+                    )
+                    .await;
+                }
             },
             _ => {}
         }
@@ -216,18 +359,35 @@ async fn upload_logo(State(state): State<WebState>, ctx: Ctx, Extension(cookie):
     if let Err(response) = check_csrf(&state, &cookie.0, csrf.as_deref()) {
         return Ok(response);
     }
-    match state.app.set_organization_logo(principal, &slug, &bytes, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to(format!("/orgs/{slug}/settings")).success("The logo is saved.").into_response_with(&state)),
-        Err(AppError::Invalid(errors)) => {
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&settings_page(&state, &ctx, &slug, None, errors.into()).await?)).into_response())
-        }
+    match state
+        .app
+        .set_organization_logo(principal, &slug, &bytes, &ctx.meta)
+        .await
+    {
+        Ok(()) => Ok(Redirect::to(format!("/orgs/{slug}/settings"))
+            .success("The logo is saved.")
+            .into_response_with(&state)),
+        Err(AppError::Invalid(errors)) => Ok((
+            StatusCode::UNPROCESSABLE_ENTITY,
+            render(&settings_page(&state, &ctx, &slug, None, errors.into()).await?),
+        )
+            .into_response()),
         Err(err) => Err(ctx.err(err)),
     }
 }
 
-async fn upload_failure(state: &WebState, ctx: &Ctx, slug: &str, message: &str) -> Result<Response, PageError> {
+async fn upload_failure(
+    state: &WebState,
+    ctx: &Ctx,
+    slug: &str,
+    message: &str,
+) -> Result<Response, PageError> {
     let errors = FieldErrors::single("logo", message);
-    Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&settings_page(state, ctx, slug, None, errors.into()).await?)).into_response())
+    Ok((
+        StatusCode::UNPROCESSABLE_ENTITY,
+        render(&settings_page(state, ctx, slug, None, errors.into()).await?),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -241,7 +401,13 @@ struct DepartmentForm {
     description: String,
 }
 
-async fn department_failure(state: &WebState, ctx: &Ctx, slug: &str, form: DepartmentForm, err: AppError) -> Result<Response, PageError> {
+async fn department_failure(
+    state: &WebState,
+    ctx: &Ctx,
+    slug: &str,
+    form: DepartmentForm,
+    err: AppError,
+) -> Result<Response, PageError> {
     let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
     let errors: FieldErrors = {
         let mut prefixed = FieldErrors::new();
@@ -257,24 +423,72 @@ async fn department_failure(state: &WebState, ctx: &Ctx, slug: &str, form: Depar
     Ok((status, render(&page)).into_response())
 }
 
-async fn add_department(State(state): State<WebState>, ctx: Ctx, Path(slug): Path<String>, CsrfForm(form): CsrfForm<DepartmentForm>) -> Result<Response, PageError> {
+async fn add_department(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(slug): Path<String>,
+    CsrfForm(form): CsrfForm<DepartmentForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match state.app.add_department(principal, &slug, &form.name, &form.slug, &form.description, &ctx.meta).await {
-        Ok(dept) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments")).success(format!("{} is added.", dept.name)).into_response_with(&state)),
+    match state
+        .app
+        .add_department(
+            principal,
+            &slug,
+            &form.name,
+            &form.slug,
+            &form.description,
+            &ctx.meta,
+        )
+        .await
+    {
+        Ok(dept) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments"))
+            .success(format!("{} is added.", dept.name))
+            .into_response_with(&state)),
         Err(err) => department_failure(&state, &ctx, &slug, form, err).await,
     }
 }
 
-async fn update_department(State(state): State<WebState>, ctx: Ctx, Path((slug, dept)): Path<(String, String)>, CsrfForm(form): CsrfForm<DepartmentForm>) -> Result<Response, PageError> {
+async fn update_department(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((slug, dept)): Path<(String, String)>,
+    CsrfForm(form): CsrfForm<DepartmentForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match state.app.update_department(principal, &slug, &dept, &form.name, &form.slug, &form.description, &ctx.meta).await {
-        Ok(d) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments")).success(format!("{} is saved.", d.name)).into_response_with(&state)),
+    match state
+        .app
+        .update_department(
+            principal,
+            &slug,
+            &dept,
+            &form.name,
+            &form.slug,
+            &form.description,
+            &ctx.meta,
+        )
+        .await
+    {
+        Ok(d) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments"))
+            .success(format!("{} is saved.", d.name))
+            .into_response_with(&state)),
         Err(err) => department_failure(&state, &ctx, &slug, form, err).await,
     }
 }
 
-async fn remove_department(State(state): State<WebState>, ctx: Ctx, Path((slug, dept)): Path<(String, String)>, CsrfForm(_): CsrfForm<DepartmentForm>) -> Result<Response, PageError> {
+async fn remove_department(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path((slug, dept)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<DepartmentForm>,
+) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    state.app.remove_department(principal, &slug, &dept, &ctx.meta).await.map_err(|e| ctx.err(e))?;
-    Ok(Redirect::to(format!("/orgs/{slug}/settings#departments")).success("The department is removed.").into_response_with(&state))
+    state
+        .app
+        .remove_department(principal, &slug, &dept, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(Redirect::to(format!("/orgs/{slug}/settings#departments"))
+        .success("The department is removed.")
+        .into_response_with(&state))
 }

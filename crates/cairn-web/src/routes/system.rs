@@ -1,13 +1,13 @@
 //! Health, readiness, metrics and the stylesheet.
 
 use crate::WebState;
+use axum::Router;
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
-use cairn_store::jobs::JobStatus;
 use cairn_store::Repos;
+use cairn_store::jobs::JobStatus;
 
 const STYLESHEET: &str = include_str!("../../static/cairn.css");
 
@@ -30,7 +30,11 @@ async fn readyz(State(state): State<WebState>) -> Response {
         Ok(()) => (StatusCode::OK, "ready").into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "not ready");
-            (StatusCode::SERVICE_UNAVAILABLE, format!("not ready: {}", crate::error::public_message(&err))).into_response()
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!("not ready: {}", crate::error::public_message(&err)),
+            )
+                .into_response()
         }
     }
 }
@@ -43,9 +47,20 @@ async fn metrics_page(State(state): State<WebState>) -> Response {
             metrics::gauge!("cairn_jobs", "status" => status.name()).set(count as f64);
         }
     }
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], state.metrics.render()).into_response()
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
 }
 
 async fn stylesheet() -> Response {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], STYLESHEET).into_response()
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        STYLESHEET,
+    )
+        .into_response()
 }
