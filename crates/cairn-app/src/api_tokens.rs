@@ -36,13 +36,13 @@ impl App {
             },
         )?;
         let name = parse_name(name, 100).map_err(|e| AppError::invalid("name", e.to_string()))?;
-        if let Some(days) = expires_in_days {
-            if !(1..=3650).contains(&days) {
-                return Err(AppError::invalid(
-                    "expires_in_days",
-                    "Choose between 1 and 3650 days, or no expiry.",
-                ));
-            }
+        if let Some(days) = expires_in_days
+            && !(1..=3650).contains(&days)
+        {
+            return Err(AppError::invalid(
+                "expires_in_days",
+                "Choose between 1 and 3650 days, or no expiry.",
+            ));
         }
         let secret = format!("{TOKEN_PREFIX}{}", new_token());
         let now = self.now();

@@ -60,19 +60,18 @@ impl App {
         let roles = RoleSet::parse(roles.iter().copied())
             .map_err(|e| AppError::invalid("roles", e.to_string()))?;
         let tx = self.store().begin().await?;
-        if let Some(existing) = tx.users().find_email(&email).await? {
-            if tx
+        if let Some(existing) = tx.users().find_email(&email).await?
+            && tx
                 .memberships()
                 .roles_of(org.id, existing.user_id)
                 .await?
                 .1
                 .is_member()
-            {
-                return Err(AppError::conflict(
-                    "email",
-                    "This person is already a member; change their roles in the member list.",
-                ));
-            }
+        {
+            return Err(AppError::conflict(
+                "email",
+                "This person is already a member; change their roles in the member list.",
+            ));
         }
         let now = self.now();
         if tx

@@ -24,6 +24,14 @@ pub struct NewOrganization<'a> {
     pub profile: OrganizationProfileInput<'a>,
 }
 
+/// What a person typed for a department; an empty slug is made from the name.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct DepartmentFields<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub description: &'a str,
+}
+
 /// An organization and what the viewer may do with it.
 #[derive(Clone, Debug)]
 pub struct OrganizationView {
@@ -281,15 +289,13 @@ impl App {
         &self,
         principal: &Principal,
         slug: &str,
-        name: &str,
-        dept_slug: &str,
-        description: &str,
+        fields: DepartmentFields<'_>,
         meta: &RequestMeta,
     ) -> AppResult<Department> {
         let (org, _) = self
             .org_for(principal, slug, |roles| Action::ManageDepartments { roles })
             .await?;
-        let input = DepartmentInput::parse(name, dept_slug, description)?;
+        let input = DepartmentInput::parse(fields.name, fields.slug, fields.description)?;
         let tx = self.store().begin().await?;
         if tx
             .organizations()
@@ -325,15 +331,13 @@ impl App {
         principal: &Principal,
         slug: &str,
         dept_slug: &str,
-        name: &str,
-        new_slug: &str,
-        description: &str,
+        fields: DepartmentFields<'_>,
         meta: &RequestMeta,
     ) -> AppResult<Department> {
         let (org, _) = self
             .org_for(principal, slug, |roles| Action::ManageDepartments { roles })
             .await?;
-        let input = DepartmentInput::parse(name, new_slug, description)?;
+        let input = DepartmentInput::parse(fields.name, fields.slug, fields.description)?;
         let tx = self.store().begin().await?;
         let dept = tx
             .organizations()

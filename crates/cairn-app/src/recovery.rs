@@ -147,18 +147,17 @@ impl App {
         user_id: cairn_domain::UserId,
         email: &str,
     ) -> AppResult<()> {
-        if let Ok(address) = EmailAddress::parse(email) {
-            if let Some(stored) = repos
+        if let Ok(address) = EmailAddress::parse(email)
+            && let Some(stored) = repos
                 .users()
                 .find_email(&address)
                 .await?
                 .filter(|e| e.user_id == user_id)
-            {
-                repos
-                    .users()
-                    .mark_email_verified(stored.id, self.now())
-                    .await?;
-            }
+        {
+            repos
+                .users()
+                .mark_email_verified(stored.id, self.now())
+                .await?;
         }
         Ok(())
     }

@@ -16,18 +16,16 @@ pub(crate) fn prepare_sqlite(url: &str, options: &mut ConnectOptions) -> StoreRe
         .split('?')
         .next()
         .unwrap_or_default();
-    if !path.is_empty() && path != ":memory:" {
-        if let Some(parent) = Path::new(path)
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                StoreError::Config(format!(
-                    "cannot create the database folder {}: {e}",
-                    parent.display()
-                ))
-            })?;
-        }
+    let parent = Path::new(path)
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty());
+    if let Some(parent) = parent.filter(|_| !path.is_empty() && path != ":memory:") {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            StoreError::Config(format!(
+                "cannot create the database folder {}: {e}",
+                parent.display()
+            ))
+        })?;
     }
     options.map_sqlx_sqlite_opts(|o| {
         o.create_if_missing(true)

@@ -90,10 +90,10 @@ impl IntoResponse for PageError {
                     message: public_message(&err),
                 };
                 let mut response = (status, render(&page)).into_response();
-                if let AppError::RateLimited { retry_after_secs } = err {
-                    if let Ok(v) = retry_after_secs.to_string().parse() {
-                        response.headers_mut().insert(http::header::RETRY_AFTER, v);
-                    }
+                if let AppError::RateLimited { retry_after_secs } = err
+                    && let Ok(v) = retry_after_secs.to_string().parse()
+                {
+                    response.headers_mut().insert(http::header::RETRY_AFTER, v);
                 }
                 response
             }

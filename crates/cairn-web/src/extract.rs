@@ -137,24 +137,15 @@ pub(crate) fn form_expired() -> Response {
     (StatusCode::FORBIDDEN, render(&page)).into_response()
 }
 
-/// Checks a submitted CSRF token against the browser's CSRF cookie.
-pub(crate) fn check_csrf(
-    state: &WebState,
-    cookie: &str,
-    submitted: Option<&str>,
-) -> Result<(), Response> {
-    match submitted {
-        Some(token)
-            if !cookie.is_empty()
-                && cookies::csrf_valid(&state.settings.secret_key, cookie, token) =>
-        {
-            Ok(())
-        }
-        _ => {
-            tracing::info!("form refused: missing or wrong CSRF token");
-            Err(form_expired())
-        }
+/// Whether a submitted CSRF token matches the browser's CSRF cookie.
+pub(crate) fn csrf_ok(state: &WebState, cookie: &str, submitted: Option<&str>) -> bool {
+    let ok = submitted.is_some_and(|token| {
+        !cookie.is_empty() && cookies::csrf_valid(&state.settings.secret_key, cookie, token)
+    });
+    if !ok {
+        tracing::info!("form refused: missing or wrong CSRF token");
     }
+    ok
 }
 
 impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
@@ -187,7 +178,9 @@ impl<T: DeserializeOwned + Send> FromRequest<WebState> for CsrfForm<T> {
             .get::<CsrfCookie>()
             .map(|c| c.0.as_str())
             .unwrap_or_default();
-        check_csrf(state, cookie, submitted)?;
+        if !csrf_ok(state, cookie, submitted) {
+            return Err(form_expired());
+        }
         let value = serde_html_form::from_bytes::<T>(&bytes).map_err(|e| {
             (
                 StatusCode::UNPROCESSABLE_ENTITY,

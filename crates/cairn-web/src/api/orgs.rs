@@ -11,7 +11,7 @@ use crate::extract::{ApiAuth, ApiJson, ApiQuery};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use cairn_app::organizations::NewOrganization;
+use cairn_app::organizations::{DepartmentFields, NewOrganization};
 use cairn_domain::organization::OrganizationProfileInput;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -151,9 +151,11 @@ pub(super) async fn add_department(
         .add_department(
             &auth.principal,
             &slug,
-            &body.name,
-            body.slug.as_deref().unwrap_or_default(),
-            body.description.as_deref().unwrap_or_default(),
+            DepartmentFields {
+                name: &body.name,
+                slug: body.slug.as_deref().unwrap_or_default(),
+                description: body.description.as_deref().unwrap_or_default(),
+            },
             &auth.meta,
         )
         .await?;

@@ -2,7 +2,7 @@
 //! personal API tokens.
 
 use super::Redirect;
-use super::auth::{TokenForm, TokenQuery, confirm_link_page};
+use super::auth::{LinkPage, TokenForm, TokenQuery, confirm_link_page};
 use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
@@ -264,11 +264,13 @@ async fn confirm_email_page(
         &state,
         ctx,
         q.token,
-        TokenPurpose::AddEmail,
-        "Add this address to your account",
-        "Confirm that you want to add this address to your Cairn account.",
-        "/account/emails/confirm",
-        "Add the address",
+        &LinkPage {
+            purpose: TokenPurpose::AddEmail,
+            title: "Add this address to your account",
+            message: "Confirm that you want to add this address to your Cairn account.",
+            action: "/account/emails/confirm",
+            button: "Add the address",
+        },
     )
     .await
 }

@@ -258,16 +258,29 @@ pub(crate) struct TokenForm {
     pub token: String,
 }
 
+/// The words of a page behind an emailed link.
+#[derive(Clone, Copy)]
+pub(crate) struct LinkPage {
+    pub purpose: TokenPurpose,
+    pub title: &'static str,
+    pub message: &'static str,
+    pub action: &'static str,
+    pub button: &'static str,
+}
+
 pub(crate) async fn confirm_link_page(
     state: &WebState,
     ctx: Ctx,
     token: String,
-    purpose: TokenPurpose,
-    title: &str,
-    message: &str,
-    action: &str,
-    button: &str,
+    page: &LinkPage,
 ) -> Result<Response, PageError> {
+    let LinkPage {
+        purpose,
+        title,
+        message,
+        action,
+        button,
+    } = *page;
     state
         .app
         .check_token(&token, purpose)
@@ -292,11 +305,13 @@ async fn verify_page(
         &state,
         ctx,
         q.token,
-        TokenPurpose::VerifyEmail,
-        "Verify your email address",
-        "Confirm that this address is yours.",
-        "/verify-email",
-        "Verify my address",
+        &LinkPage {
+            purpose: TokenPurpose::VerifyEmail,
+            title: "Verify your email address",
+            message: "Confirm that this address is yours.",
+            action: "/verify-email",
+            button: "Verify my address",
+        },
     )
     .await
 }
@@ -326,11 +341,13 @@ async fn magic_link_page(
         &state,
         ctx,
         q.token,
-        TokenPurpose::MagicLogin,
-        "Log in to Cairn",
-        "This link logs you in once.",
-        "/login/link",
-        "Log in",
+        &LinkPage {
+            purpose: TokenPurpose::MagicLogin,
+            title: "Log in to Cairn",
+            message: "This link logs you in once.",
+            action: "/login/link",
+            button: "Log in",
+        },
     )
     .await
 }

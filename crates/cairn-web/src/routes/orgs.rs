@@ -4,7 +4,7 @@
 use super::Redirect;
 use crate::WebState;
 use crate::error::PageError;
-use crate::extract::{CsrfCookie, CsrfForm, Ctx, check_csrf};
+use crate::extract::{CsrfCookie, CsrfForm, Ctx, csrf_ok, form_expired};
 use crate::templates::{FormErrors, PageCtx, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Extension, Router};
 use cairn_app::AppError;
-use cairn_app::organizations::{LOGO_MAX_BYTES, NewOrganization};
+use cairn_app::organizations::{DepartmentFields, LOGO_MAX_BYTES, NewOrganization};
 use cairn_domain::FieldErrors;
 use cairn_domain::organization::OrganizationProfileInput;
 use cairn_domain::policy::{Action, can};
@@ -356,8 +356,8 @@ async fn upload_logo(
             _ => {}
         }
     }
-    if let Err(response) = check_csrf(&state, &cookie.0, csrf.as_deref()) {
-        return Ok(response);
+    if !csrf_ok(&state, &cookie.0, csrf.as_deref()) {
+        return Ok(form_expired());
     }
     match state
         .app
@@ -401,6 +401,16 @@ struct DepartmentForm {
     description: String,
 }
 
+impl DepartmentForm {
+    fn fields(&self) -> DepartmentFields<'_> {
+        DepartmentFields {
+            name: &self.name,
+            slug: &self.slug,
+            description: &self.description,
+        }
+    }
+}
+
 async fn department_failure(
     state: &WebState,
     ctx: &Ctx,
@@ -432,14 +442,7 @@ async fn add_department(
     let principal = ctx.require()?;
     match state
         .app
-        .add_department(
-            principal,
-            &slug,
-            &form.name,
-            &form.slug,
-            &form.description,
-            &ctx.meta,
-        )
+        .add_department(principal, &slug, form.fields(), &ctx.meta)
         .await
     {
         Ok(dept) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments"))
@@ -458,15 +461,7 @@ async fn update_department(
     let principal = ctx.require()?;
     match state
         .app
-        .update_department(
-            principal,
-            &slug,
-            &dept,
-            &form.name,
-            &form.slug,
-            &form.description,
-            &ctx.meta,
-        )
+        .update_department(principal, &slug, &dept, form.fields(), &ctx.meta)
         .await
     {
         Ok(d) => Ok(Redirect::to(format!("/orgs/{slug}/settings#departments"))
