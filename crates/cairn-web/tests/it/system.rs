@@ -37,3 +37,16 @@ async fn the_stylesheet_is_served() {
     );
     app.finish().await;
 }
+
+#[tokio::test]
+async fn queued_email_is_delivered_once() {
+    let app = TestApp::spawn().await;
+    let client = app.client();
+    client.submit("/password/forgot", &[("email", "nobody@example.org")]).await.assert_status(200);
+    client.submit("/signup", &[("display_name", "Ana"), ("email", "ana@example.org"), ("password", crate::PASSWORD)]).await.assert_status(200);
+    let first = app.emails().await;
+    assert_eq!(first.len(), 1, "one verification email, none for the unknown address");
+    assert_eq!(app.app.run_pending_jobs().await.expect("jobs"), 0, "nothing left to run");
+    assert_eq!(app.emails().await.len(), 1, "running the queue again sends nothing twice");
+    app.finish().await;
+}
