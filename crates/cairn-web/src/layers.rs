@@ -26,7 +26,7 @@ pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(middleware::from_fn_with_state(state.clone(), cookie_layer))
-        .layer(middleware::from_fn(refuse_cross_site_writes))
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site_writes))
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn(record_metrics))
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
@@ -132,34 +132,42 @@ async fn cookie_layer(State(state): State<WebState>, mut req: Request, next: Nex
 
 /// Refuses state-changing requests that a browser marks as coming from
 /// another site (defence in depth beside CSRF tokens and SameSite cookies).
-async fn refuse_cross_site_writes(req: Request, next: Next) -> Response {
+/// A request's `Origin` must be this server as the browser reached it
+/// (`Host`) or as configured (`public_url`).
+async fn refuse_cross_site_writes(
+    State(state): State<WebState>,
+    req: Request,
+    next: Next,
+) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     let bearer = req.headers().contains_key(header::AUTHORIZATION);
     if !safe && !bearer {
-        let cross_site = req
-            .headers()
-            .get("sec-fetch-site")
-            .and_then(|v| v.to_str().ok())
-            == Some("cross-site");
-        let origin = req
-            .headers()
-            .get(header::ORIGIN)
-            .and_then(|v| v.to_str().ok());
-        let host = req
-            .headers()
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok());
-        let foreign_origin = match (origin, host) {
-            (Some("null"), _) => true,
-            (Some(origin), Some(host)) => url::Url::parse(origin).ok().is_none_or(|u| {
-                let origin_host = match u.port() {
-                    Some(port) => format!("{}:{port}", u.host_str().unwrap_or_default()),
-                    None => u.host_str().unwrap_or_default().to_owned(),
-                };
-                origin_host != host
-            }),
-            _ => false,
+        let header_text = |name| {
+            req.headers()
+                .get(name)
+                .and_then(|v: &HeaderValue| v.to_str().ok())
         };
+        let cross_site =
+            header_text(header::HeaderName::from_static("sec-fetch-site")) == Some("cross-site");
+        let foreign_origin = header_text(header::ORIGIN).is_some_and(|origin| {
+            let public = state
+                .app
+                .settings()
+                .public_url
+                .origin()
+                .ascii_serialization();
+            let same_host = url::Url::parse(origin)
+                .ok()
+                .zip(header_text(header::HOST))
+                .is_some_and(|(o, host)| {
+                    let authority = match o.port() {
+                        Some(port) => format!("{}:{port}", o.host_str().unwrap_or_default()),
+                        None => o.host_str().unwrap_or_default().to_owned(),
+                    };
+                    authority == host
+                });
+            origin != public && !same_host
+        });
         if cross_site || foreign_origin {
             tracing::info!(path = %req.uri().path(), "refused a cross-site write");
             return if wants_json(&req) {
