@@ -15,6 +15,7 @@ pub struct TestAppBuilder {
     database_url: Option<String>,
     signups_open: bool,
     open_organization_creation: bool,
+    smtp_url: Option<String>,
 }
 
 /// A running Cairn on a free local port, with its own database and folders.
@@ -67,6 +68,7 @@ impl TestApp {
             database_url: None,
             signups_open: true,
             open_organization_creation: false,
+            smtp_url: None,
         }
     }
 
@@ -203,6 +205,12 @@ impl TestAppBuilder {
         self
     }
 
+    /// Sends email through this SMTP server instead of the outbox.
+    pub fn smtp(mut self, url: &str) -> Self {
+        self.smtp_url = Some(url.to_owned());
+        self
+    }
+
     /// Migrates the database, binds a free port and serves the real router.
     pub async fn start(self) -> TestApp {
         let data = tempfile::tempdir().expect("temporary data folder");
@@ -230,8 +238,11 @@ impl TestAppBuilder {
             open_organization_creation: self.open_organization_creation,
         };
         let blobs = LocalBlobs::open(data.path().join("uploads")).expect("uploads folder");
-        let mailer = Mailer::outbox(data.path().join("outbox"), "Cairn <cairn@example.org>")
-            .expect("outbox");
+        let mailer = match &self.smtp_url {
+            Some(url) => Mailer::smtp(url, "Cairn <cairn@example.org>").expect("SMTP mailer"),
+            None => Mailer::outbox(data.path().join("outbox"), "Cairn <cairn@example.org>")
+                .expect("outbox"),
+        };
         let app = App::new(store.clone(), blobs, clock.clone(), settings, mailer);
         let web = WebSettings {
             secure_cookies: false,

@@ -11,18 +11,31 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cairn-app", &["cairn-domain", "cairn-store"]),
     ("cairn-web", &["cairn-domain", "cairn-store", "cairn-app"]),
     ("cairn-cli", &["cairn-app", "cairn-web"]),
-    ("cairn-test-support", &["cairn-store", "cairn-app", "cairn-web"]),
+    (
+        "cairn-test-support",
+        &["cairn-store", "cairn-app", "cairn-web"],
+    ),
 ];
 
 /// Crates the domain must never use: it does no I/O and knows no web or database.
-const FORBIDDEN_IN_DOMAIN: &[&str] = &["tokio", "sea-orm", "sqlx", "axum", "reqwest", "serde_json", "lettre", "tower"];
+const FORBIDDEN_IN_DOMAIN: &[&str] = &[
+    "tokio",
+    "sea-orm",
+    "sqlx",
+    "axum",
+    "reqwest",
+    "serde_json",
+    "lettre",
+    "tower",
+];
 
 fn crates_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn dependencies(krate: &str) -> Vec<String> {
-    let text = std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml")).expect("read Cargo.toml");
+    let text = std::fs::read_to_string(crates_dir().join(krate).join("Cargo.toml"))
+        .expect("read Cargo.toml");
     let mut deps = Vec::new();
     let mut in_deps = false;
     for line in text.lines() {
@@ -53,9 +66,17 @@ fn dependencies_point_inward() {
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     for krate in &on_disk {
-        let permitted = allowed.get(krate.as_str()).unwrap_or_else(|| panic!("{krate} has no place in the layering table above"));
-        for dep in dependencies(krate).into_iter().filter(|d| d.starts_with("cairn-")) {
-            assert!(permitted.contains(&dep.as_str()), "{krate} must not depend on {dep}");
+        let permitted = allowed
+            .get(krate.as_str())
+            .unwrap_or_else(|| panic!("{krate} has no place in the layering table above"));
+        for dep in dependencies(krate)
+            .into_iter()
+            .filter(|d| d.starts_with("cairn-"))
+        {
+            assert!(
+                permitted.contains(&dep.as_str()),
+                "{krate} must not depend on {dep}"
+            );
         }
     }
 }
@@ -63,7 +84,10 @@ fn dependencies_point_inward() {
 #[test]
 fn the_domain_does_no_io() {
     for dep in dependencies("cairn-domain") {
-        assert!(!FORBIDDEN_IN_DOMAIN.contains(&dep.as_str()), "cairn-domain must not depend on {dep}");
+        assert!(
+            !FORBIDDEN_IN_DOMAIN.contains(&dep.as_str()),
+            "cairn-domain must not depend on {dep}"
+        );
     }
 }
 
@@ -71,7 +95,10 @@ fn the_domain_does_no_io() {
 fn only_the_web_crate_knows_http() {
     for krate in ["cairn-domain", "cairn-store", "cairn-app"] {
         for dep in dependencies(krate) {
-            assert!(!["axum", "tower", "tower-http", "http", "askama"].contains(&dep.as_str()), "{krate} must not depend on {dep}");
+            assert!(
+                !["axum", "tower", "tower-http", "http", "askama"].contains(&dep.as_str()),
+                "{krate} must not depend on {dep}"
+            );
         }
     }
 }
