@@ -359,7 +359,17 @@ async fn connect(driver: &Chromedriver, profile: &Path) -> Client {
             ],
         }),
     );
-    ClientBuilder::rustls()
+    // rustls panics here when the build enables both of its crypto back-ends
+    // (ring and aws-lc-rs) and no process-wide provider is installed; say
+    // what to do rather than leave only rustls's message.
+    let builder = std::panic::catch_unwind(ClientBuilder::rustls).unwrap_or_else(|_| {
+        panic!(
+            "fantoccini's rustls client could not pick a crypto provider: this build enables both ring and aws-lc-rs. \
+             Add `rustls = {{ version = \"0.23\", default-features = false, features = [\"ring\"] }}` to cairn-web's \
+             dev-dependencies and call `rustls::crypto::ring::default_provider().install_default()` before connecting."
+        )
+    });
+    builder
         .expect("a TLS configuration for the WebDriver client")
         .capabilities(capabilities)
         .connect(&driver.url)
@@ -381,6 +391,8 @@ impl Screenshots {
         };
         let dir = target.join("browser-screenshots");
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
+        // A failure picture from an earlier run would mislead.
+        std::fs::remove_file(dir.join("failed.png")).ok();
         Self { dir }
     }
 
