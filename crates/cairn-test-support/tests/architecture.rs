@@ -44,12 +44,10 @@ fn dependencies(krate: &str) -> Vec<String> {
             in_deps = line == "[dependencies]";
             continue;
         }
-        if in_deps {
-            if let Some((name, _)) = line.split_once('=') {
-                let name = name.trim().trim_end_matches(".workspace").to_owned();
-                if !name.is_empty() && !name.starts_with('#') {
-                    deps.push(name);
-                }
+        if in_deps && let Some((name, _)) = line.split_once('=') {
+            let name = name.trim().trim_end_matches(".workspace").to_owned();
+            if !name.is_empty() && !name.starts_with('#') {
+                deps.push(name);
             }
         }
     }

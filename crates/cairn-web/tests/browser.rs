@@ -359,17 +359,10 @@ async fn connect(driver: &Chromedriver, profile: &Path) -> Client {
             ],
         }),
     );
-    // rustls panics here when the build enables both of its crypto back-ends
-    // (ring and aws-lc-rs) and no process-wide provider is installed; say
-    // what to do rather than leave only rustls's message.
-    let builder = std::panic::catch_unwind(ClientBuilder::rustls).unwrap_or_else(|_| {
-        panic!(
-            "fantoccini's rustls client could not pick a crypto provider: this build enables both ring and aws-lc-rs. \
-             Add `rustls = {{ version = \"0.23\", default-features = false, features = [\"ring\"] }}` to cairn-web's \
-             dev-dependencies and call `rustls::crypto::ring::default_provider().install_default()` before connecting."
-        )
-    });
-    builder
+    // The build enables both of rustls's crypto back-ends (ring through
+    // lettre and reqwest, aws-lc-rs through fantoccini), so name one.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    ClientBuilder::rustls()
         .expect("a TLS configuration for the WebDriver client")
         .capabilities(capabilities)
         .connect(&driver.url)
