@@ -10,7 +10,6 @@ use crate::templates::{FormErrors, PageCtx, date, date_time, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
@@ -143,29 +142,10 @@ async fn form_failure(
     fill: impl FnOnce(&mut AccountPage),
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    match err {
-        AppError::Invalid(errors) => {
-            let mut page = account_page(state, ctx, principal, errors.into(), None).await?;
-            fill(&mut page);
-            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)).into_response())
-        }
-        AppError::Conflict {
-            field: Some(field),
-            message,
-        } => {
-            let mut page = account_page(
-                state,
-                ctx,
-                principal,
-                cairn_domain::FieldErrors::single(&field, message).into(),
-                None,
-            )
-            .await?;
-            fill(&mut page);
-            Ok((StatusCode::CONFLICT, render(&page)).into_response())
-        }
-        other => Err(ctx.err(other)),
-    }
+    let (status, errors) = super::form_errors(ctx, err)?;
+    let mut page = account_page(state, ctx, principal, errors.into(), None).await?;
+    fill(&mut page);
+    Ok((status, render(&page)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -294,10 +274,6 @@ async fn confirm_email(
     Ok(Redirect::to(to).success(message).into_response_with(&state))
 }
 
-fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| ctx.err(AppError::not_found(what)))
-}
-
 async fn make_primary(
     State(state): State<WebState>,
     ctx: Ctx,
@@ -305,7 +281,7 @@ async fn make_primary(
     CsrfForm(_): CsrfForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let id = EmailId(parse_id(&ctx, &id, "The address")?);
+    let id = EmailId(super::parse_id(&ctx, &id, "The address")?);
     match state.app.make_primary_email(principal, id, &ctx.meta).await {
         Ok(()) => Ok(Redirect::to("/account#emails")
             .success("Your primary address is changed.")
@@ -321,7 +297,7 @@ async fn remove_email(
     CsrfForm(_): CsrfForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let id = EmailId(parse_id(&ctx, &id, "The address")?);
+    let id = EmailId(super::parse_id(&ctx, &id, "The address")?);
     match state.app.remove_email(principal, id, &ctx.meta).await {
         Ok(()) => Ok(Redirect::to("/account#emails")
             .success("The address is removed.")
@@ -337,7 +313,7 @@ async fn end_session(
     CsrfForm(_): CsrfForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let id = SessionId(parse_id(&ctx, &id, "The session")?);
+    let id = SessionId(super::parse_id(&ctx, &id, "The session")?);
     state
         .app
         .end_session(principal, id)
@@ -416,7 +392,7 @@ async fn revoke_token(
     CsrfForm(_): CsrfForm<EmailForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let id = ApiTokenId(parse_id(&ctx, &id, "The token")?);
+    let id = ApiTokenId(super::parse_id(&ctx, &id, "The token")?);
     state
         .app
         .revoke_api_token(principal, id, &ctx.meta)

@@ -10,13 +10,12 @@ use crate::templates::{FormErrors, PageCtx, date, render};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::accounts::SignUp;
+use cairn_domain::UserId;
 use cairn_domain::token::TokenPurpose;
-use cairn_domain::{FieldErrors, UserId};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -85,14 +84,7 @@ async fn setup(
             .success("You are the platform administrator. Next, create an organization.")
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = match err {
-                AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict {
-                    field: Some(field),
-                    message,
-                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
-                other => return Err(ctx.err(other)),
-            };
+            let (status, errors) = super::form_errors(&ctx, err)?;
             Ok((
                 status,
                 render(&SetupPage {

@@ -9,12 +9,9 @@ use crate::templates::{FormErrors, PageCtx, render, role_labels};
 use askama::Template;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use cairn_app::AppError;
 use cairn_app::members::InvitationView;
-use cairn_domain::FieldErrors;
 use serde::Deserialize;
 
 pub(super) fn router() -> Router<WebState> {
@@ -120,14 +117,7 @@ async fn accept_with_sign_up(
             .success(format!("Your account is ready. Welcome to {}.", org.name))
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = match err {
-                AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict {
-                    field: Some(field),
-                    message,
-                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
-                other => return Err(ctx.err(other)),
-            };
+            let (status, errors) = super::form_errors(&ctx, err)?;
             let view = state.app.invitation(&token).await.map_err(|e| ctx.err(e))?;
             Ok((
                 status,

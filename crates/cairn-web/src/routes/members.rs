@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use cairn_app::AppError;
 use cairn_domain::role::RoleSet;
-use cairn_domain::{FieldErrors, InvitationId, UserId};
+use cairn_domain::{InvitationId, UserId};
 use cairn_store::organizations::Organization;
 use serde::Deserialize;
 use uuid::Uuid;
@@ -142,14 +142,7 @@ async fn invite(
             .success(format!("We sent an invitation to {}.", invitation.email))
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = match err {
-                AppError::Invalid(errors) => (StatusCode::UNPROCESSABLE_ENTITY, errors),
-                AppError::Conflict {
-                    field: Some(field),
-                    message,
-                } => (StatusCode::CONFLICT, FieldErrors::single(&field, message)),
-                other => return Err(ctx.err(other)),
-            };
+            let (status, errors) = super::form_errors(&ctx, err)?;
             let selected = RoleSet::parse(roles.iter().copied()).unwrap_or(RoleSet::NONE);
             Ok((
                 status,
@@ -160,10 +153,6 @@ async fn invite(
                 .into_response())
         }
     }
-}
-
-fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<Uuid, PageError> {
-    Uuid::parse_str(id).map_err(|_| ctx.err(AppError::not_found(what)))
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -177,7 +166,7 @@ async fn revoke(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let id = InvitationId(parse_id(&ctx, &id, "The invitation")?);
+    let id = InvitationId(super::parse_id(&ctx, &id, "The invitation")?);
     state
         .app
         .revoke_invitation(principal, &slug, id, &ctx.meta)
@@ -201,7 +190,7 @@ async fn change_roles(
     CsrfForm(form): CsrfForm<RolesForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let user = UserId(parse_id(&ctx, &user, "The member")?);
+    let user = UserId(super::parse_id(&ctx, &user, "The member")?);
     let roles: Vec<&str> = form.roles.iter().map(String::as_str).collect();
     match state
         .app
@@ -237,7 +226,7 @@ async fn remove(
     CsrfForm(_): CsrfForm<EmptyForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let user = UserId(parse_id(&ctx, &user, "The member")?);
+    let user = UserId(super::parse_id(&ctx, &user, "The member")?);
     state
         .app
         .remove_member(principal, &slug, user, &ctx.meta)

@@ -13,11 +13,15 @@ mod system;
 
 use crate::WebState;
 use crate::cookies;
+use crate::error::PageError;
+use crate::extract::Ctx;
 use axum::Router;
 use axum::http::header::LOCATION;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use cairn_app::AppError;
 use cairn_app::accounts::NewSessionToken;
+use cairn_domain::FieldErrors;
 
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
@@ -29,6 +33,27 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(invitations::router())
         .merge(admin::router())
         .merge(system::router())
+}
+
+/// The field errors a form shows again with the person's input, or the
+/// error page for any other failure.
+pub(crate) fn form_errors(
+    ctx: &Ctx,
+    err: AppError,
+) -> Result<(StatusCode, FieldErrors), PageError> {
+    match err {
+        AppError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
+        AppError::Conflict {
+            field: Some(field),
+            message,
+        } => Ok((StatusCode::CONFLICT, FieldErrors::single(&field, message))),
+        other => Err(ctx.err(other)),
+    }
+}
+
+/// An id from a path, or "not found" (a mistyped id names nothing).
+pub(crate) fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<uuid::Uuid, PageError> {
+    uuid::Uuid::parse_str(id).map_err(|_| ctx.err(AppError::not_found(what)))
 }
 
 /// A "303 See Other" to `to`, optionally with a flash message and cookies.

@@ -135,17 +135,6 @@ async fn new_form(ctx: Ctx) -> Result<Response, PageError> {
     }))
 }
 
-fn field_errors(err: AppError) -> Result<(StatusCode, FieldErrors), AppError> {
-    match err {
-        AppError::Invalid(errors) => Ok((StatusCode::UNPROCESSABLE_ENTITY, errors)),
-        AppError::Conflict {
-            field: Some(field),
-            message,
-        } => Ok((StatusCode::CONFLICT, FieldErrors::single(&field, message))),
-        other => Err(other),
-    }
-}
-
 async fn create(
     State(state): State<WebState>,
     ctx: Ctx,
@@ -171,7 +160,7 @@ async fn create(
             ))
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
+            let (status, errors) = super::form_errors(&ctx, err)?;
             Ok((
                 status,
                 render(&NewPage {
@@ -306,7 +295,7 @@ async fn update(
             .success("The profile is saved.")
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
+            let (status, errors) = super::form_errors(&ctx, err)?;
             Ok((
                 status,
                 render(&settings_page(&state, &ctx, &slug, Some(form), errors.into()).await?),
@@ -418,7 +407,7 @@ async fn department_failure(
     form: DepartmentForm,
     err: AppError,
 ) -> Result<Response, PageError> {
-    let (status, errors) = field_errors(err).map_err(|e| ctx.err(e))?;
+    let (status, errors) = super::form_errors(ctx, err)?;
     let errors: FieldErrors = {
         let mut prefixed = FieldErrors::new();
         for e in errors.iter() {
