@@ -1,5 +1,6 @@
+use crate::on_each_backend_with;
 use crate::{create_org, on_each_backend, verified_user};
-use cairn_test_support::{TestApp, TestClient};
+use cairn_test_support::TestClient;
 use reqwest::Method;
 
 /// Creates a token on the account page and returns its secret.
@@ -71,141 +72,148 @@ async fn a_personal_token_works_until_revoked() {
 
 #[tokio::test]
 async fn the_api_answers_bad_requests_in_one_shape() {
-    let app = TestApp::builder()
-        .open_organization_creation()
-        .start()
-        .await;
-    let ana = verified_user(&app, "Ana", "ana@example.org").await;
-    create_org(&ana, "Cooperative", "coop").await;
-    let secret = token(&ana).await;
-    let client = app.client();
+    on_each_backend_with(
+        |b| b.open_organization_creation(),
+        |app| async move {
+            let ana = verified_user(&app, "Ana", "ana@example.org").await;
+            create_org(&ana, "Cooperative", "coop").await;
+            let secret = token(&ana).await;
+            let client = app.client();
 
-    let anonymous = client.api(Method::GET, "/api/v1/me", None, None).await;
-    anonymous.assert_status(401);
-    assert!(
-        anonymous.json()["error"]["message"]
-            .as_str()
-            .expect("message")
-            .contains("Authorization: Bearer")
-    );
-    client
-        .api(
-            Method::GET,
-            "/api/v1/me",
-            Some("cairn_not-a-real-token"),
-            None,
-        )
-        .await
-        .assert_status(401);
+            let anonymous = client.api(Method::GET, "/api/v1/me", None, None).await;
+            anonymous.assert_status(401);
+            assert!(
+                anonymous.json()["error"]["message"]
+                    .as_str()
+                    .expect("message")
+                    .contains("Authorization: Bearer")
+            );
+            client
+                .api(
+                    Method::GET,
+                    "/api/v1/me",
+                    Some("cairn_not-a-real-token"),
+                    None,
+                )
+                .await
+                .assert_status(401);
 
-    let malformed = client
-        .api(
-            Method::POST,
-            "/api/v1/organizations",
-            Some(&secret),
-            Some("{not json"),
-        )
-        .await;
-    malformed.assert_status(400);
-    assert_eq!(malformed.json()["error"]["code"], "bad_request");
+            let malformed = client
+                .api(
+                    Method::POST,
+                    "/api/v1/organizations",
+                    Some(&secret),
+                    Some("{not json"),
+                )
+                .await;
+            malformed.assert_status(400);
+            assert_eq!(malformed.json()["error"]["code"], "bad_request");
 
-    let wrong_type = client
-        .http()
-        .post(client.url("/api/v1/organizations"))
-        .bearer_auth(&secret)
-        .body("name=x")
-        .send()
-        .await
-        .expect("request");
-    assert_eq!(wrong_type.status(), 415);
+            let wrong_type = client
+                .http()
+                .post(client.url("/api/v1/organizations"))
+                .bearer_auth(&secret)
+                .body("name=x")
+                .send()
+                .await
+                .expect("request");
+            assert_eq!(wrong_type.status(), 415);
 
-    let unknown_field = client
-        .api(
-            Method::POST,
-            "/api/v1/organizations",
-            Some(&secret),
-            Some(r#"{"name": "X", "colour": "red"}"#),
-        )
-        .await;
-    unknown_field.assert_status(422);
+            let unknown_field = client
+                .api(
+                    Method::POST,
+                    "/api/v1/organizations",
+                    Some(&secret),
+                    Some(r#"{"name": "X", "colour": "red"}"#),
+                )
+                .await;
+            unknown_field.assert_status(422);
 
-    let invalid = client
-        .api(
-            Method::POST,
-            "/api/v1/organizations",
-            Some(&secret),
-            Some(r#"{"name": "", "contact_email": "nope"}"#),
-        )
-        .await;
-    invalid.assert_status(422);
-    let body = invalid.json();
-    let fields: Vec<&str> = body["error"]["fields"]
-        .as_array()
-        .expect("fields")
-        .iter()
-        .filter_map(|f| f["field"].as_str())
-        .collect();
-    assert!(
-        fields.contains(&"name") && fields.contains(&"contact_email"),
-        "{fields:?}"
-    );
+            let invalid = client
+                .api(
+                    Method::POST,
+                    "/api/v1/organizations",
+                    Some(&secret),
+                    Some(r#"{"name": "", "contact_email": "nope"}"#),
+                )
+                .await;
+            invalid.assert_status(422);
+            let body = invalid.json();
+            let fields: Vec<&str> = body["error"]["fields"]
+                .as_array()
+                .expect("fields")
+                .iter()
+                .filter_map(|f| f["field"].as_str())
+                .collect();
+            assert!(
+                fields.contains(&"name") && fields.contains(&"contact_email"),
+                "{fields:?}"
+            );
 
-    let huge = format!(r#"{{"name": "{}"}}"#, "x".repeat(200 * 1024));
-    let too_large = client
-        .api(
-            Method::POST,
-            "/api/v1/organizations",
-            Some(&secret),
-            Some(&huge),
-        )
-        .await;
-    too_large.assert_status(413);
-    assert_eq!(too_large.json()["error"]["code"], "payload_too_large");
+            let huge = format!(r#"{{"name": "{}"}}"#, "x".repeat(200 * 1024));
+            let too_large = client
+                .api(
+                    Method::POST,
+                    "/api/v1/organizations",
+                    Some(&secret),
+                    Some(&huge),
+                )
+                .await;
+            too_large.assert_status(413);
+            assert_eq!(too_large.json()["error"]["code"], "payload_too_large");
 
-    let bad_page = client
-        .api(Method::GET, "/api/v1/organizations?page=abc", None, None)
-        .await;
-    bad_page.assert_status(400);
+            let bad_page = client
+                .api(Method::GET, "/api/v1/organizations?page=abc", None, None)
+                .await;
+            bad_page.assert_status(400);
 
-    let forbidden = verified_user(&app, "Ben", "ben@example.org").await;
-    let ben_secret = token(&forbidden).await;
-    let refused = client
-        .api(
-            Method::GET,
-            "/api/v1/organizations/coop/members",
-            Some(&ben_secret),
-            None,
-        )
-        .await;
-    refused.assert_status(403);
-    assert_eq!(refused.json()["error"]["code"], "forbidden");
-    client
-        .api(Method::GET, "/api/v1/organizations/none", None, None)
-        .await
-        .assert_status(404);
-    app.finish().await;
+            let forbidden = verified_user(&app, "Ben", "ben@example.org").await;
+            let ben_secret = token(&forbidden).await;
+            let refused = client
+                .api(
+                    Method::GET,
+                    "/api/v1/organizations/coop/members",
+                    Some(&ben_secret),
+                    None,
+                )
+                .await;
+            refused.assert_status(403);
+            assert_eq!(refused.json()["error"]["code"], "forbidden");
+            client
+                .api(Method::GET, "/api/v1/organizations/none", None, None)
+                .await
+                .assert_status(404);
+            app
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_the_api() {
-    let app = TestApp::spawn().await;
-    let doc = app.client().get("/api/openapi.json").await;
-    doc.assert_status(200);
-    let json = doc.json();
-    assert!(json["openapi"].as_str().expect("version").starts_with("3."));
-    for path in [
-        "/api/v1/me",
-        "/api/v1/me/tokens",
-        "/api/v1/organizations",
-        "/api/v1/organizations/{slug}/invitations",
-    ] {
-        assert!(json["paths"].get(path).is_some(), "{path} is documented");
-    }
-    assert!(json["components"]["schemas"].get("ErrorBody").is_some());
-    assert!(
-        json["components"]["securitySchemes"]
-            .get("bearer")
-            .is_some()
-    );
-    app.finish().await;
+    on_each_backend_with(
+        |b| b,
+        |app| async move {
+            let doc = app.client().get("/api/openapi.json").await;
+            doc.assert_status(200);
+            let json = doc.json();
+            assert!(json["openapi"].as_str().expect("version").starts_with("3."));
+            for path in [
+                "/api/v1/me",
+                "/api/v1/me/tokens",
+                "/api/v1/organizations",
+                "/api/v1/organizations/{slug}/invitations",
+            ] {
+                assert!(json["paths"].get(path).is_some(), "{path} is documented");
+            }
+            assert!(json["components"]["schemas"].get("ErrorBody").is_some());
+            assert!(
+                json["components"]["securitySchemes"]
+                    .get("bearer")
+                    .is_some()
+            );
+            app
+        },
+    )
+    .await;
 }

@@ -8,23 +8,32 @@ mod organizations;
 mod security;
 mod system;
 
-use cairn_test_support::{TestApp, TestClient, each_database};
+use cairn_test_support::{TestApp, TestAppBuilder, TestClient, each_database};
 use std::future::Future;
 
 pub const PASSWORD: &str = "correct horse battery staple";
 
-/// Runs a journey on a fresh app per backend.
+/// Runs a journey on a fresh app per backend, where every verified account
+/// may create organizations.
 pub async fn on_each_backend<F, Fut>(journey: F)
 where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = TestApp>,
 {
+    on_each_backend_with(TestAppBuilder::open_organization_creation, journey).await;
+}
+
+/// Runs a journey on a fresh app per backend, configured by `configure`.
+pub async fn on_each_backend_with<C, F, Fut>(configure: C, journey: F)
+where
+    C: Fn(TestAppBuilder) -> TestAppBuilder,
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = TestApp>,
+{
     each_database(|_, url| {
-        let journey = &journey;
+        let (configure, journey) = (&configure, &journey);
         async move {
-            let app = TestApp::builder()
-                .database_url(&url)
-                .open_organization_creation()
+            let app = configure(TestApp::builder().database_url(&url))
                 .start()
                 .await;
             let app = journey(app).await;

@@ -1,5 +1,5 @@
+use crate::on_each_backend_with;
 use crate::{PASSWORD, create_org, on_each_backend, token_of, verified_user};
-use cairn_test_support::TestApp;
 
 /// The smallest PNG header `imagesize` reads: 2 × 2 pixels.
 fn tiny_png() -> Vec<u8> {
@@ -12,65 +12,70 @@ fn tiny_png() -> Vec<u8> {
 
 #[tokio::test]
 async fn the_first_administrator_comes_from_the_one_time_link() {
-    let app = TestApp::spawn().await;
-    let link = app
-        .app
-        .admin_setup_link()
-        .await
-        .expect("query")
-        .expect("no admin yet");
-    let path = link.trim_start_matches(&app.address).to_owned();
-    let client = app.client();
-    client
-        .get(&path)
-        .await
-        .assert_status(200)
-        .assert_contains("Set up Cairn");
-    client
-        .submit(
-            "/admin/setup",
-            &[
-                ("token", &token_of(&path)),
-                ("display_name", "Root"),
-                ("email", "root@example.org"),
-                ("password", PASSWORD),
-            ],
-        )
-        .await
-        .assert_status(200)
-        .assert_contains("You are the platform administrator");
-    assert!(
-        app.app.admin_setup_link().await.expect("query").is_none(),
-        "no new link once an admin exists"
-    );
-    app.client().get(&path).await.assert_status(404);
+    on_each_backend_with(
+        |b| b,
+        |app| async move {
+            let link = app
+                .app
+                .admin_setup_link()
+                .await
+                .expect("query")
+                .expect("no admin yet");
+            let path = link.trim_start_matches(&app.address).to_owned();
+            let client = app.client();
+            client
+                .get(&path)
+                .await
+                .assert_status(200)
+                .assert_contains("Set up Cairn");
+            client
+                .submit(
+                    "/admin/setup",
+                    &[
+                        ("token", &token_of(&path)),
+                        ("display_name", "Root"),
+                        ("email", "root@example.org"),
+                        ("password", PASSWORD),
+                    ],
+                )
+                .await
+                .assert_status(200)
+                .assert_contains("You are the platform administrator");
+            assert!(
+                app.app.admin_setup_link().await.expect("query").is_none(),
+                "no new link once an admin exists"
+            );
+            app.client().get(&path).await.assert_status(404);
 
-    // An ordinary account may not create organizations until approved.
-    let ana = verified_user(&app, "Ana", "ana@example.org").await;
-    ana.get("/orgs/new").await.assert_status(403);
-    let admin_page = client.get("/admin").await;
-    admin_page
-        .assert_status(200)
-        .assert_contains("ana@example.org");
-    ana.get("/admin").await.assert_status(403);
-    let row = admin_page
-        .text
-        .split("ana@example.org")
-        .nth(1)
-        .expect("Ana's row");
-    let start = row.find("/admin/users/").expect("approve form") + "/admin/users/".len();
-    let ana_id: String = row[start..].chars().take(36).collect();
-    client
-        .submit(
-            &format!("/admin/users/{ana_id}/creator"),
-            &[("allowed", "true")],
-        )
-        .await
-        .assert_status(200)
-        .assert_contains("may now create organizations");
-    ana.get("/orgs/new").await.assert_status(200);
-    create_org(&ana, "Lawrence Public Schools", "lawrence").await;
-    app.finish().await;
+            // An ordinary account may not create organizations until approved.
+            let ana = verified_user(&app, "Ana", "ana@example.org").await;
+            ana.get("/orgs/new").await.assert_status(403);
+            let admin_page = client.get("/admin").await;
+            admin_page
+                .assert_status(200)
+                .assert_contains("ana@example.org");
+            ana.get("/admin").await.assert_status(403);
+            let row = admin_page
+                .text
+                .split("ana@example.org")
+                .nth(1)
+                .expect("Ana's row");
+            let start = row.find("/admin/users/").expect("approve form") + "/admin/users/".len();
+            let ana_id: String = row[start..].chars().take(36).collect();
+            client
+                .submit(
+                    &format!("/admin/users/{ana_id}/creator"),
+                    &[("allowed", "true")],
+                )
+                .await
+                .assert_status(200)
+                .assert_contains("may now create organizations");
+            ana.get("/orgs/new").await.assert_status(200);
+            create_org(&ana, "Lawrence Public Schools", "lawrence").await;
+            app
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -164,53 +169,55 @@ async fn an_organization_is_created_edited_and_shown_in_public() {
 
 #[tokio::test]
 async fn a_logo_is_checked_by_content() {
-    let app = TestApp::builder()
-        .open_organization_creation()
-        .start()
-        .await;
-    let ana = verified_user(&app, "Ana", "ana@example.org").await;
-    let slug = create_org(&ana, "Cooperative", "coop").await;
-    let csrf = ana.csrf().await;
-    let upload = |bytes: Vec<u8>, name: &'static str| {
-        let form = reqwest::multipart::Form::new()
-            .text("csrf", csrf.clone())
-            .part(
-                "logo",
-                reqwest::multipart::Part::bytes(bytes).file_name(name),
+    on_each_backend_with(
+        |b| b.open_organization_creation(),
+        |app| async move {
+            let ana = verified_user(&app, "Ana", "ana@example.org").await;
+            let slug = create_org(&ana, "Cooperative", "coop").await;
+            let csrf = ana.csrf().await;
+            let upload = |bytes: Vec<u8>, name: &'static str| {
+                let form = reqwest::multipart::Form::new()
+                    .text("csrf", csrf.clone())
+                    .part(
+                        "logo",
+                        reqwest::multipart::Part::bytes(bytes).file_name(name),
+                    );
+                ana.http()
+                    .post(ana.url(&format!("/orgs/{slug}/settings/logo")))
+                    .multipart(form)
+                    .send()
+            };
+            let svg = upload(b"<svg onload=\"alert(1)\"></svg>".to_vec(), "logo.png")
+                .await
+                .expect("upload");
+            assert_eq!(svg.status(), 422);
+            assert!(
+                svg.text()
+                    .await
+                    .expect("body")
+                    .contains("must be a PNG or JPEG")
             );
-        ana.http()
-            .post(ana.url(&format!("/orgs/{slug}/settings/logo")))
-            .multipart(form)
-            .send()
-    };
-    let svg = upload(b"<svg onload=\"alert(1)\"></svg>".to_vec(), "logo.png")
-        .await
-        .expect("upload");
-    assert_eq!(svg.status(), 422);
-    assert!(
-        svg.text()
-            .await
-            .expect("body")
-            .contains("must be a PNG or JPEG")
-    );
-    let big = upload(vec![0u8; 2 * 1024 * 1024], "big.png")
-        .await
-        .expect("upload");
-    assert_eq!(big.status(), 422);
-    assert!(big.text().await.expect("body").contains("larger than 1 MB"));
-    let ok = upload(tiny_png(), "logo.png").await.expect("upload");
-    assert_eq!(ok.status(), 200);
-    assert!(ok.text().await.expect("body").contains("The logo is saved"));
-    let logo = app
-        .client()
-        .http()
-        .get(app.client().url(&format!("/orgs/{slug}/logo")))
-        .send()
-        .await
-        .expect("logo");
-    assert_eq!(logo.headers()["content-type"], "image/png");
-    assert_eq!(logo.bytes().await.expect("bytes").to_vec(), tiny_png());
-    app.finish().await;
+            let big = upload(vec![0u8; 2 * 1024 * 1024], "big.png")
+                .await
+                .expect("upload");
+            assert_eq!(big.status(), 422);
+            assert!(big.text().await.expect("body").contains("larger than 1 MB"));
+            let ok = upload(tiny_png(), "logo.png").await.expect("upload");
+            assert_eq!(ok.status(), 200);
+            assert!(ok.text().await.expect("body").contains("The logo is saved"));
+            let logo = app
+                .client()
+                .http()
+                .get(app.client().url(&format!("/orgs/{slug}/logo")))
+                .send()
+                .await
+                .expect("logo");
+            assert_eq!(logo.headers()["content-type"], "image/png");
+            assert_eq!(logo.bytes().await.expect("bytes").to_vec(), tiny_png());
+            app
+        },
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -290,61 +297,66 @@ async fn an_invitation_brings_in_someone_without_an_account() {
 
 #[tokio::test]
 async fn an_invitation_to_a_new_address_joins_the_signed_in_account() {
-    let app = TestApp::builder()
-        .open_organization_creation()
-        .start()
-        .await;
-    let ana = verified_user(&app, "Ana", "ana@example.org").await;
-    let slug = create_org(&ana, "Cooperative", "coop").await;
-    let ben = verified_user(&app, "Ben", "ben@home.example.org").await;
-    ana.submit(
-        &format!("/orgs/{slug}/invitations"),
-        &[("email", "ben@work.example.org"), ("roles", "author")],
+    on_each_backend_with(
+        |b| b.open_organization_creation(),
+        |app| async move {
+            let ana = verified_user(&app, "Ana", "ana@example.org").await;
+            let slug = create_org(&ana, "Cooperative", "coop").await;
+            let ben = verified_user(&app, "Ben", "ben@home.example.org").await;
+            ana.submit(
+                &format!("/orgs/{slug}/invitations"),
+                &[("email", "ben@work.example.org"), ("roles", "author")],
+            )
+            .await
+            .assert_status(200);
+            let link = app
+                .last_email_to("ben@work.example.org")
+                .await
+                .link()
+                .expect("link");
+            ben.get(&link)
+                .await
+                .assert_contains("You are logged in as ben@home.example.org");
+            ben.submit(&link, &[])
+                .await
+                .assert_status(200)
+                .assert_contains("Welcome to Cooperative");
+            ben.get("/account")
+                .await
+                .assert_contains("ben@work.example.org");
+            app
+        },
     )
-    .await
-    .assert_status(200);
-    let link = app
-        .last_email_to("ben@work.example.org")
-        .await
-        .link()
-        .expect("link");
-    ben.get(&link)
-        .await
-        .assert_contains("You are logged in as ben@home.example.org");
-    ben.submit(&link, &[])
-        .await
-        .assert_status(200)
-        .assert_contains("Welcome to Cooperative");
-    ben.get("/account")
-        .await
-        .assert_contains("ben@work.example.org");
-    app.finish().await;
+    .await;
 }
 
 #[tokio::test]
 async fn an_organization_keeps_an_administrator() {
-    let app = TestApp::builder()
-        .open_organization_creation()
-        .start()
-        .await;
-    let ana = verified_user(&app, "Ana", "ana@example.org").await;
-    let slug = create_org(&ana, "Cooperative", "coop").await;
-    let members = ana.get(&format!("/orgs/{slug}/members")).await;
-    let start = members.text.find("/members/").expect("a member action") + "/members/".len();
-    let ana_id: String = members.text[start..].chars().take(36).collect();
-    ana.submit(
-        &format!("/orgs/{slug}/members/{ana_id}/roles"),
-        &[("roles", "coach")],
+    on_each_backend_with(
+        |b| b.open_organization_creation(),
+        |app| async move {
+            let ana = verified_user(&app, "Ana", "ana@example.org").await;
+            let slug = create_org(&ana, "Cooperative", "coop").await;
+            let members = ana.get(&format!("/orgs/{slug}/members")).await;
+            let start =
+                members.text.find("/members/").expect("a member action") + "/members/".len();
+            let ana_id: String = members.text[start..].chars().take(36).collect();
+            ana.submit(
+                &format!("/orgs/{slug}/members/{ana_id}/roles"),
+                &[("roles", "coach")],
+            )
+            .await
+            .assert_status(422)
+            .assert_contains("at least one administrator");
+            ana.submit(&format!("/orgs/{slug}/members/{ana_id}/remove"), &[])
+                .await
+                .assert_status(409)
+                .assert_contains("at least one administrator");
+            ana.get(&format!("/orgs/{slug}/members"))
+                .await
+                .assert_contains("Administrator, Member");
+            app
+        },
     )
-    .await
-    .assert_status(422)
-    .assert_contains("at least one administrator");
-    ana.submit(&format!("/orgs/{slug}/members/{ana_id}/remove"), &[])
-        .await
-        .assert_status(409)
-        .assert_contains("at least one administrator");
-    ana.get(&format!("/orgs/{slug}/members"))
-        .await
-        .assert_contains("Administrator, Member");
-    app.finish().await;
+    .await;
 }
