@@ -7,6 +7,8 @@ use std::path::PathBuf;
 /// Which workspace crates each crate may depend on (normal dependencies).
 const ALLOWED: &[(&str, &[&str])] = &[
     ("cairn-domain", &[]),
+    ("cairn-rdf", &[]),
+    ("cairn-credentials", &["cairn-rdf"]),
     ("cairn-store", &["cairn-domain"]),
     ("cairn-app", &["cairn-domain", "cairn-store"]),
     ("cairn-web", &["cairn-domain", "cairn-store", "cairn-app"]),
@@ -16,6 +18,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
         &["cairn-store", "cairn-app", "cairn-web"],
     ),
 ];
+
+/// The standards libraries stand on their own: they know nothing of Cairn's
+/// workflow and do no network I/O of their own.
+const STANDALONE: &[&str] = &["cairn-rdf", "cairn-credentials"];
 
 /// Crates the domain must never use: it does no I/O and knows no web or database.
 const FORBIDDEN_IN_DOMAIN: &[&str] = &[
@@ -75,6 +81,15 @@ fn dependencies_point_inward() {
                 permitted.contains(&dep.as_str()),
                 "{krate} must not depend on {dep}"
             );
+        }
+    }
+}
+
+#[test]
+fn the_standards_libraries_stand_alone() {
+    for krate in STANDALONE {
+        for dep in dependencies(krate) {
+            assert!(!["reqwest", "axum", "sea-orm", "cairn-domain", "cairn-store", "cairn-app"].contains(&dep.as_str()), "{krate} must not depend on {dep}");
         }
     }
 }

@@ -1,0 +1,8 @@
+//! Open Badges 2.0 and 3.0, CLR 2.0 and W3C Verifiable Credentials: the
+//! documents, their canonical form, proofs, issuer keys, status lists,
+//! baked images and verification. This crate knows nothing of Cairn's
+//! workflow; it can be used on its own.
+
+pub mod bake;
+pub mod keys;
+pub mod status;

@@ -1,0 +1,1 @@
+//! RDF datasets and RDFC-1.0 canonicalization.
