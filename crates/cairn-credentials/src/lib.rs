@@ -4,5 +4,8 @@
 //! workflow; it can be used on its own.
 
 pub mod bake;
+pub mod contexts;
+pub mod jsonld;
 pub mod keys;
+pub mod proof;
 pub mod status;
