@@ -7,5 +7,6 @@ pub mod bake;
 pub mod contexts;
 pub mod jsonld;
 pub mod keys;
+pub mod ob3;
 pub mod proof;
 pub mod status;
