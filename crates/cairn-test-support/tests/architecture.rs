@@ -89,7 +89,18 @@ fn dependencies_point_inward() {
 fn the_standards_libraries_stand_alone() {
     for krate in STANDALONE {
         for dep in dependencies(krate) {
-            assert!(!["reqwest", "axum", "sea-orm", "cairn-domain", "cairn-store", "cairn-app"].contains(&dep.as_str()), "{krate} must not depend on {dep}");
+            assert!(
+                ![
+                    "reqwest",
+                    "axum",
+                    "sea-orm",
+                    "cairn-domain",
+                    "cairn-store",
+                    "cairn-app"
+                ]
+                .contains(&dep.as_str()),
+                "{krate} must not depend on {dep}"
+            );
         }
     }
 }
