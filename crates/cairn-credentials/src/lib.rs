@@ -5,6 +5,7 @@
 
 pub mod bake;
 pub mod contexts;
+pub mod fast;
 pub mod jsonld;
 pub mod keys;
 pub mod ob3;
