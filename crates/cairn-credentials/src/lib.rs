@@ -10,4 +10,5 @@ pub mod jsonld;
 pub mod keys;
 pub mod ob3;
 pub mod proof;
+pub mod schema;
 pub mod status;
