@@ -12,3 +12,4 @@ pub mod ob3;
 pub mod proof;
 pub mod schema;
 pub mod status;
+pub mod verify;

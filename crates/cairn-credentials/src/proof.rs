@@ -8,7 +8,8 @@
 
 use crate::jsonld::{Canonicalize, JsonLdError};
 use chrono::{DateTime, SecondsFormat, Utc};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use crate::keys::SigningKey;
+use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
@@ -115,7 +116,7 @@ pub fn sign(
         "proofValue".into(),
         json!(format!(
             "z{}",
-            bs58::encode(signature.to_bytes()).into_string()
+            bs58::encode(signature).into_string()
         )),
     );
     let Value::Object(mut signed) = unsigned else {
@@ -258,7 +259,7 @@ mod tests {
 
     fn key_from_hex(secret_hex: &str) -> SigningKey {
         let bytes = hex::decode(&secret_hex[..64]).expect("hex");
-        SigningKey::from_bytes(&bytes.try_into().expect("32 bytes"))
+        SigningKey::from_seed(&bytes.try_into().expect("32 bytes"))
     }
 
     /// The official Open Badges 3.0 vector, reproduced step by step.
@@ -348,7 +349,7 @@ mod tests {
             .into_vec()
             .expect("base58");
         assert_eq!(&secret[..2], &[0x80, 0x26], "an Ed25519 private Multikey");
-        let key = SigningKey::from_bytes(&secret[2..].try_into().expect("32 bytes"));
+        let key = SigningKey::from_seed(&secret[2..].try_into().expect("32 bytes"));
         let created = DateTime::parse_from_rfc3339(config["created"].as_str().expect("created"))
             .expect("date")
             .with_timezone(&Utc);
@@ -390,7 +391,7 @@ mod tests {
             verify(&tampered, &key.verifying_key(), &GeneralPath::default()),
             Err(ProofError::BadSignature)
         );
-        let other = SigningKey::from_bytes(&[7u8; 32]);
+        let other = SigningKey::from_seed(&[7u8; 32]);
         assert_eq!(
             verify(
                 &vector["signedCredential"],
