@@ -7,8 +7,8 @@
 //! without its `proof`. The signature is Ed25519, written as `z` + base58btc.
 
 use crate::jsonld::{Canonicalize, JsonLdError};
-use chrono::{DateTime, SecondsFormat, Utc};
 use crate::keys::SigningKey;
+use chrono::{DateTime, SecondsFormat, Utc};
 use ed25519_dalek::{Signature, Verifier, VerifyingKey};
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -114,10 +114,7 @@ pub fn sign(
     let signature = key.sign(&data);
     proof.insert(
         "proofValue".into(),
-        json!(format!(
-            "z{}",
-            bs58::encode(signature).into_string()
-        )),
+        json!(format!("z{}", bs58::encode(signature).into_string())),
     );
     let Value::Object(mut signed) = unsigned else {
         return Err(ProofError::NotAnObject);

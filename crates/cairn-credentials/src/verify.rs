@@ -51,7 +51,10 @@ impl Report {
     /// True when no check failed (and at least the proof passed).
     pub fn verified(&self) -> bool {
         !self.checks.iter().any(|c| c.outcome == Outcome::Failed)
-            && self.checks.iter().any(|c| c.id == "proof" && c.outcome == Outcome::Passed)
+            && self
+                .checks
+                .iter()
+                .any(|c| c.id == "proof" && c.outcome == Outcome::Passed)
     }
 
     /// The check with this id.
@@ -59,8 +62,19 @@ impl Report {
         self.checks.iter().find(|c| c.id == id)
     }
 
-    fn push(&mut self, id: &'static str, title: &'static str, outcome: Outcome, reason: impl Into<String>) {
-        self.checks.push(Check { id, title, outcome, reason: reason.into() });
+    fn push(
+        &mut self,
+        id: &'static str,
+        title: &'static str,
+        outcome: Outcome,
+        reason: impl Into<String>,
+    ) {
+        self.checks.push(Check {
+            id,
+            title,
+            outcome,
+            reason: reason.into(),
+        });
     }
 }
 
@@ -78,12 +92,17 @@ pub struct Context<'a> {
 
 impl std::fmt::Debug for Context<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Context").field("now", &self.now).finish_non_exhaustive()
+        f.debug_struct("Context")
+            .field("now", &self.now)
+            .finish_non_exhaustive()
     }
 }
 
 const FORMAT: (&str, &str) = ("format", "The file holds a credential");
-const STRUCTURE: (&str, &str) = ("structure", "The credential has the structure the standard requires");
+const STRUCTURE: (&str, &str) = (
+    "structure",
+    "The credential has the structure the standard requires",
+);
 const ISSUER_KEY: (&str, &str) = ("issuer-key", "The signing key belongs to the issuer");
 const PROOF: (&str, &str) = ("proof", "The signature matches the credential");
 const VALIDITY: (&str, &str) = ("validity", "The credential is within its validity period");
@@ -91,7 +110,11 @@ const REVOCATION: (&str, &str) = ("revocation", "The issuer has not revoked the 
 
 /// Verifies a credential given as bytes: JSON, or a baked PNG or SVG.
 pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
-    let mut report = Report { kind: "unknown".into(), credential: None, checks: Vec::new() };
+    let mut report = Report {
+        kind: "unknown".into(),
+        credential: None,
+        checks: Vec::new(),
+    };
     let mut image = None;
     let text = match bake::detect_format(input) {
         Some(format) => match bake::unbake(input) {
@@ -110,7 +133,12 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
         None => match std::str::from_utf8(input) {
             Ok(text) => text.trim().to_owned(),
             Err(_) => {
-                report.push(FORMAT.0, FORMAT.1, Outcome::Failed, "this is neither a credential (JSON) nor a PNG or SVG image");
+                report.push(
+                    FORMAT.0,
+                    FORMAT.1,
+                    Outcome::Failed,
+                    "this is neither a credential (JSON) nor a PNG or SVG image",
+                );
                 return report;
             }
         },
@@ -124,11 +152,21 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
             report
         }
         Ok(_) => {
-            report.push(FORMAT.0, FORMAT.1, Outcome::Failed, "the JSON is not an object");
+            report.push(
+                FORMAT.0,
+                FORMAT.1,
+                Outcome::Failed,
+                "the JSON is not an object",
+            );
             report
         }
         Err(err) => {
-            report.push(FORMAT.0, FORMAT.1, Outcome::Failed, format!("this is not a credential: the JSON cannot be read ({err})"));
+            report.push(
+                FORMAT.0,
+                FORMAT.1,
+                Outcome::Failed,
+                format!("this is not a credential: the JSON cannot be read ({err})"),
+            );
             report
         }
     }
@@ -166,13 +204,21 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
     let is_vc = kinds.contains(&"VerifiableCredential");
     let schema = if kinds.contains(&"EndorsementCredential") {
         Some(Schema::EndorsementCredential)
-    } else if kinds.iter().any(|t| matches!(*t, "OpenBadgeCredential" | "AchievementCredential")) {
+    } else if kinds
+        .iter()
+        .any(|t| matches!(*t, "OpenBadgeCredential" | "AchievementCredential"))
+    {
         Some(Schema::AchievementCredential)
     } else {
         None
     };
     if !is_vc {
-        report.push(FORMAT.0, FORMAT.1, Outcome::Failed, "the JSON is not a Verifiable Credential (its type lacks VerifiableCredential)");
+        report.push(
+            FORMAT.0,
+            FORMAT.1,
+            Outcome::Failed,
+            "the JSON is not a Verifiable Credential (its type lacks VerifiableCredential)",
+        );
         report.credential = Some(doc);
         return report;
     }
@@ -184,16 +230,36 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
     report.push(FORMAT.0, FORMAT.1, Outcome::Passed, report.kind.clone());
 
     match schema.map(|s| schema::validate(s, &doc)) {
-        Some(Ok(())) => report.push(STRUCTURE.0, STRUCTURE.1, Outcome::Passed, "valid against 1EdTech's JSON Schema"),
-        Some(Err(problems)) => report.push(STRUCTURE.0, STRUCTURE.1, Outcome::Failed, problems.join("; ")),
-        None => report.push(STRUCTURE.0, STRUCTURE.1, Outcome::Skipped, "no schema for this kind of credential"),
+        Some(Ok(())) => report.push(
+            STRUCTURE.0,
+            STRUCTURE.1,
+            Outcome::Passed,
+            "valid against 1EdTech's JSON Schema",
+        ),
+        Some(Err(problems)) => report.push(
+            STRUCTURE.0,
+            STRUCTURE.1,
+            Outcome::Failed,
+            problems.join("; "),
+        ),
+        None => report.push(
+            STRUCTURE.0,
+            STRUCTURE.1,
+            Outcome::Skipped,
+            "no schema for this kind of credential",
+        ),
     }
 
     let issuer = issuer_id(&doc).map(str::to_owned);
     let found = match proof::proofs(&doc) {
         Ok(mut proofs) => Some(proofs.remove(0)),
         Err(err) => {
-            report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Skipped, "there is no proof naming a key");
+            report.push(
+                ISSUER_KEY.0,
+                ISSUER_KEY.1,
+                Outcome::Skipped,
+                "there is no proof naming a key",
+            );
             report.push(PROOF.0, PROOF.1, Outcome::Failed, err.to_string());
             None
         }
@@ -201,11 +267,32 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
     if let Some(found) = found {
         match ctx.keys.resolve(&found.verification_method) {
             Err(err) => {
-                report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Failed, format!("the key {} could not be found: {err}", found.verification_method));
-                report.push(PROOF.0, PROOF.1, Outcome::Skipped, "without the key the signature cannot be checked");
+                report.push(
+                    ISSUER_KEY.0,
+                    ISSUER_KEY.1,
+                    Outcome::Failed,
+                    format!(
+                        "the key {} could not be found: {err}",
+                        found.verification_method
+                    ),
+                );
+                report.push(
+                    PROOF.0,
+                    PROOF.1,
+                    Outcome::Skipped,
+                    "without the key the signature cannot be checked",
+                );
             }
             Ok(key) => {
-                let signed_at = parse_time(found.created.as_ref().map(|c| Value::String(c.clone())).as_ref()).ok().flatten();
+                let signed_at = parse_time(
+                    found
+                        .created
+                        .as_ref()
+                        .map(|c| Value::String(c.clone()))
+                        .as_ref(),
+                )
+                .ok()
+                .flatten();
                 let key_problem = if issuer.as_deref() != Some(key.controller.as_str()) {
                     Some(format!(
                         "the key is controlled by {}, not by the issuer {}",
@@ -213,27 +300,73 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
                         issuer.as_deref().unwrap_or("(none)")
                     ))
                 } else {
-                    key.revoked.filter(|revoked| signed_at.is_none_or(|at| at >= *revoked)).map(|revoked| format!("the key was revoked on {revoked}"))
+                    key.revoked
+                        .filter(|revoked| signed_at.is_none_or(|at| at >= *revoked))
+                        .map(|revoked| format!("the key was revoked on {revoked}"))
                 };
                 match key_problem {
-                    Some(problem) => report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Failed, problem),
-                    None => report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Passed, format!("{} is a key of {}", key.id, key.controller)),
+                    Some(problem) => {
+                        report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Failed, problem)
+                    }
+                    None => report.push(
+                        ISSUER_KEY.0,
+                        ISSUER_KEY.1,
+                        Outcome::Passed,
+                        format!("{} is a key of {}", key.id, key.controller),
+                    ),
                 }
                 match proof::verify(&doc, &key.public_key, &CanonRef(ctx.canon)) {
-                    Ok(p) => report.push(PROOF.0, PROOF.1, Outcome::Passed, format!("{} signature by {}", p.cryptosuite.unwrap_or(p.proof_type), p.verification_method)),
+                    Ok(p) => report.push(
+                        PROOF.0,
+                        PROOF.1,
+                        Outcome::Passed,
+                        format!(
+                            "{} signature by {}",
+                            p.cryptosuite.unwrap_or(p.proof_type),
+                            p.verification_method
+                        ),
+                    ),
                     Err(err) => report.push(PROOF.0, PROOF.1, Outcome::Failed, err.to_string()),
                 }
             }
         }
     }
 
-    match (parse_time(doc.get("validFrom").or_else(|| doc.get("issuanceDate"))), parse_time(doc.get("validUntil").or_else(|| doc.get("expirationDate")))) {
+    match (
+        parse_time(doc.get("validFrom").or_else(|| doc.get("issuanceDate"))),
+        parse_time(doc.get("validUntil").or_else(|| doc.get("expirationDate"))),
+    ) {
         (Err(e), _) | (_, Err(e)) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, e),
-        (Ok(Some(from)), _) if from > ctx.now => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, format!("not valid before {from}")),
-        (_, Ok(Some(until))) if until <= ctx.now => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, format!("expired on {until}")),
-        (Ok(None), _) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, "the credential has no validFrom"),
-        (_, Ok(Some(until))) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Passed, format!("valid until {until}")),
-        (_, Ok(None)) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Passed, "valid, with no expiry"),
+        (Ok(Some(from)), _) if from > ctx.now => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            format!("not valid before {from}"),
+        ),
+        (_, Ok(Some(until))) if until <= ctx.now => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            format!("expired on {until}"),
+        ),
+        (Ok(None), _) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            "the credential has no validFrom",
+        ),
+        (_, Ok(Some(until))) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Passed,
+            format!("valid until {until}"),
+        ),
+        (_, Ok(None)) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Passed,
+            "valid, with no expiry",
+        ),
     }
 
     check_revocation(&doc, ctx, &mut report);
@@ -244,7 +377,12 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
 fn check_revocation(doc: &Value, ctx: &Context<'_>, report: &mut Report) {
     let entries: Vec<&Value> = match doc.get("credentialStatus") {
         None => {
-            report.push(REVOCATION.0, REVOCATION.1, Outcome::Skipped, "the credential names no status list");
+            report.push(
+                REVOCATION.0,
+                REVOCATION.1,
+                Outcome::Skipped,
+                "the credential names no status list",
+            );
             return;
         }
         Some(Value::Array(items)) => items.iter().collect(),
@@ -254,25 +392,62 @@ fn check_revocation(doc: &Value, ctx: &Context<'_>, report: &mut Report) {
         let parsed = match status::parse_entry(entry) {
             Ok(parsed) => parsed,
             Err(err) => {
-                report.push(REVOCATION.0, REVOCATION.1, Outcome::Skipped, format!("the status entry is not one Cairn checks: {err}"));
+                report.push(
+                    REVOCATION.0,
+                    REVOCATION.1,
+                    Outcome::Skipped,
+                    format!("the status entry is not one Cairn checks: {err}"),
+                );
                 continue;
             }
         };
         let Some(list) = (ctx.status_list)(&parsed.list_credential) else {
-            report.push(REVOCATION.0, REVOCATION.1, Outcome::Skipped, format!("the status list {} is not available", parsed.list_credential));
+            report.push(
+                REVOCATION.0,
+                REVOCATION.1,
+                Outcome::Skipped,
+                format!(
+                    "the status list {} is not available",
+                    parsed.list_credential
+                ),
+            );
             continue;
         };
         // The list is a credential of the same issuer: its own proof must hold.
-        let list_ok = proof::proofs(&list).ok().and_then(|mut p| (!p.is_empty()).then(|| p.remove(0))).and_then(|p| ctx.keys.resolve(&p.verification_method).ok()).is_some_and(|key| {
-            issuer_id(&list) == issuer_id(doc) && key.controller.as_str() == issuer_id(doc).unwrap_or_default() && proof::verify(&list, &key.public_key, &CanonRef(ctx.canon)).is_ok()
-        });
+        let list_ok = proof::proofs(&list)
+            .ok()
+            .and_then(|mut p| (!p.is_empty()).then(|| p.remove(0)))
+            .and_then(|p| ctx.keys.resolve(&p.verification_method).ok())
+            .is_some_and(|key| {
+                issuer_id(&list) == issuer_id(doc)
+                    && key.controller.as_str() == issuer_id(doc).unwrap_or_default()
+                    && proof::verify(&list, &key.public_key, &CanonRef(ctx.canon)).is_ok()
+            });
         if !list_ok {
-            report.push(REVOCATION.0, REVOCATION.1, Outcome::Failed, "the status list is not signed by the credential's issuer");
+            report.push(
+                REVOCATION.0,
+                REVOCATION.1,
+                Outcome::Failed,
+                "the status list is not signed by the credential's issuer",
+            );
             continue;
         }
         match status::check_status(entry, &list) {
-            Ok(true) => report.push(REVOCATION.0, REVOCATION.1, Outcome::Failed, format!("revoked ({} list, index {})", parsed.purpose, parsed.index)),
-            Ok(false) => report.push(REVOCATION.0, REVOCATION.1, Outcome::Passed, format!("not revoked ({} list, index {})", parsed.purpose, parsed.index)),
+            Ok(true) => report.push(
+                REVOCATION.0,
+                REVOCATION.1,
+                Outcome::Failed,
+                format!("revoked ({} list, index {})", parsed.purpose, parsed.index),
+            ),
+            Ok(false) => report.push(
+                REVOCATION.0,
+                REVOCATION.1,
+                Outcome::Passed,
+                format!(
+                    "not revoked ({} list, index {})",
+                    parsed.purpose, parsed.index
+                ),
+            ),
             Err(err) => report.push(REVOCATION.0, REVOCATION.1, Outcome::Failed, err.to_string()),
         }
     }
