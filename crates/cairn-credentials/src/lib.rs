@@ -7,6 +7,7 @@ pub mod bake;
 pub mod contexts;
 pub mod fast;
 pub mod jsonld;
+pub mod jwt;
 pub mod keys;
 pub mod ob3;
 pub mod proof;
