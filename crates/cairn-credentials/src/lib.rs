@@ -9,6 +9,7 @@ pub mod fast;
 pub mod jsonld;
 pub mod jwt;
 pub mod keys;
+pub mod ob2;
 pub mod ob3;
 pub mod proof;
 pub mod schema;
