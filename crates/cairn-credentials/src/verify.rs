@@ -84,8 +84,11 @@ pub struct Context<'a> {
     pub now: DateTime<Utc>,
     /// Finds the public key a proof names.
     pub keys: &'a dyn KeyResolver,
-    /// Finds a status list credential by its URL (`None`: not available).
-    pub status_list: &'a dyn Fn(&str) -> Option<Value>,
+    /// Finds a document by its URL: status lists, JSON Web Key Sets, Open
+    /// Badges 2.0 badge classes, issuers, keys and revocation lists, hosted
+    /// assertions (`None`: not available). The caller decides whether this
+    /// fetches over the network.
+    pub documents: &'a dyn Fn(&str) -> Option<Value>,
     /// Turns JSON-LD into canonical N-Quads.
     pub canon: &'a dyn Canonicalize,
 }
@@ -143,6 +146,22 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
             }
         },
     };
+    if looks_like_jws(&text) {
+        let mut report = verify_jws(&text, ctx, report);
+        if let Some(image) = image {
+            report.kind = format!("{}, baked into an {image} image", report.kind);
+        }
+        return report;
+    }
+    if let Ok(value) = serde_json::from_str::<Value>(&text)
+        && is_ob2(&value)
+    {
+        let mut report = verify_ob2_hosted(value, ctx, report);
+        if let Some(image) = image {
+            report.kind = format!("{}, baked into an {image} image", report.kind);
+        }
+        return report;
+    }
     match serde_json::from_str::<Value>(&text) {
         Ok(value) if value.is_object() => {
             let mut report = verify_json(value, ctx, report);
@@ -332,43 +351,7 @@ fn verify_json(doc: Value, ctx: &Context<'_>, mut report: Report) -> Report {
         }
     }
 
-    match (
-        parse_time(doc.get("validFrom").or_else(|| doc.get("issuanceDate"))),
-        parse_time(doc.get("validUntil").or_else(|| doc.get("expirationDate"))),
-    ) {
-        (Err(e), _) | (_, Err(e)) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, e),
-        (Ok(Some(from)), _) if from > ctx.now => report.push(
-            VALIDITY.0,
-            VALIDITY.1,
-            Outcome::Failed,
-            format!("not valid before {from}"),
-        ),
-        (_, Ok(Some(until))) if until <= ctx.now => report.push(
-            VALIDITY.0,
-            VALIDITY.1,
-            Outcome::Failed,
-            format!("expired on {until}"),
-        ),
-        (Ok(None), _) => report.push(
-            VALIDITY.0,
-            VALIDITY.1,
-            Outcome::Failed,
-            "the credential has no validFrom",
-        ),
-        (_, Ok(Some(until))) => report.push(
-            VALIDITY.0,
-            VALIDITY.1,
-            Outcome::Passed,
-            format!("valid until {until}"),
-        ),
-        (_, Ok(None)) => report.push(
-            VALIDITY.0,
-            VALIDITY.1,
-            Outcome::Passed,
-            "valid, with no expiry",
-        ),
-    }
-
+    validity(&doc, ctx, &mut report);
     check_revocation(&doc, ctx, &mut report);
     report.credential = Some(doc);
     report
@@ -401,7 +384,7 @@ fn check_revocation(doc: &Value, ctx: &Context<'_>, report: &mut Report) {
                 continue;
             }
         };
-        let Some(list) = (ctx.status_list)(&parsed.list_credential) else {
+        let Some(list) = (ctx.documents)(&parsed.list_credential) else {
             report.push(
                 REVOCATION.0,
                 REVOCATION.1,
@@ -460,4 +443,407 @@ impl Canonicalize for CanonRef<'_> {
     fn canonical_nquads(&self, doc: &Value) -> Result<String, crate::jsonld::JsonLdError> {
         self.0.canonical_nquads(doc)
     }
+}
+
+fn looks_like_jws(text: &str) -> bool {
+    let parts: Vec<&str> = text.split('.').collect();
+    parts.len() == 3
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+}
+
+fn is_ob2(doc: &Value) -> bool {
+    let context = doc
+        .get("@context")
+        .map(Value::to_string)
+        .unwrap_or_default();
+    context.contains("w3id.org/openbadges/v2")
+        || (doc.get("recipient").is_some() && doc.get("badge").is_some())
+}
+
+fn jws_payload(token: &str) -> Option<Value> {
+    use base64::Engine;
+    let payload = token.split('.').nth(1)?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(payload.trim_end_matches('='))
+        .ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+fn verify_jws(token: &str, ctx: &Context<'_>, mut report: Report) -> Report {
+    match jws_payload(token) {
+        Some(payload) if is_ob2(&payload) => verify_ob2_signed(token, payload, ctx, report),
+        Some(_) => verify_vc_jwt(token, ctx, report),
+        None => {
+            report.push(
+                FORMAT.0,
+                FORMAT.1,
+                Outcome::Failed,
+                "the token's payload is not JSON",
+            );
+            report
+        }
+    }
+}
+
+/// The JSON Web Key Set for a token: at its `kid` when that is a URL,
+/// otherwise at the issuer's `/.well-known/jwks.json`.
+fn jwks_for(kid: Option<&str>, issuer: Option<&str>, ctx: &Context<'_>) -> Option<Value> {
+    if let Some(found) = kid
+        .filter(|k| k.starts_with("https://") || k.starts_with("http://"))
+        .and_then(|k| (ctx.documents)(k.split('#').next().unwrap_or(k)))
+    {
+        return Some(found);
+    }
+    let issuer = issuer?;
+    let origin = issuer.split('/').take(3).collect::<Vec<_>>().join("/");
+    (ctx.documents)(&format!("{origin}/.well-known/jwks.json"))
+}
+
+fn verify_vc_jwt(token: &str, ctx: &Context<'_>, mut report: Report) -> Report {
+    let decoded = match crate::jwt::decode_vc_jwt(token) {
+        Ok(decoded) => decoded,
+        Err(err) => {
+            report.push(FORMAT.0, FORMAT.1, Outcome::Failed, err.to_string());
+            return report;
+        }
+    };
+    report.kind = "Open Badges 3.0 credential (VC-JWT)".into();
+    report.push(FORMAT.0, FORMAT.1, Outcome::Passed, report.kind.clone());
+    let doc = decoded.credential.clone();
+    match schema::validate(Schema::AchievementCredential, &doc) {
+        Ok(()) => report.push(
+            STRUCTURE.0,
+            STRUCTURE.1,
+            Outcome::Passed,
+            "valid against 1EdTech's JSON Schema",
+        ),
+        // The schema asks for a proof, which a VC-JWT carries outside the JSON.
+        Err(problems) => {
+            let real: Vec<String> = problems
+                .into_iter()
+                .filter(|p| !p.contains("proof"))
+                .collect();
+            if real.is_empty() {
+                report.push(
+                    STRUCTURE.0,
+                    STRUCTURE.1,
+                    Outcome::Passed,
+                    "valid against 1EdTech's JSON Schema (the proof is the JWT's signature)",
+                );
+            } else {
+                report.push(STRUCTURE.0, STRUCTURE.1, Outcome::Failed, real.join("; "));
+            }
+        }
+    }
+    let issuer = issuer_id(&doc).map(str::to_owned);
+    match jwks_for(decoded.header.kid.as_deref(), issuer.as_deref(), ctx) {
+        None => {
+            report.push(
+                ISSUER_KEY.0,
+                ISSUER_KEY.1,
+                Outcome::Failed,
+                "the issuer's JSON Web Key Set could not be found",
+            );
+            report.push(
+                PROOF.0,
+                PROOF.1,
+                Outcome::Skipped,
+                "without the key the signature cannot be checked",
+            );
+        }
+        Some(keys) => {
+            report.push(
+                ISSUER_KEY.0,
+                ISSUER_KEY.1,
+                Outcome::Passed,
+                "found in the issuer's key set",
+            );
+            match decoded.verify(&keys, ctx.now) {
+                Ok(()) => report.push(
+                    PROOF.0,
+                    PROOF.1,
+                    Outcome::Passed,
+                    format!(
+                        "{} signature, claims match the credential",
+                        decoded.header.alg
+                    ),
+                ),
+                Err(crate::jwt::JwtError::Expired { .. })
+                | Err(crate::jwt::JwtError::NotYetValid { .. }) => {
+                    report.push(
+                        PROOF.0,
+                        PROOF.1,
+                        Outcome::Passed,
+                        format!("{} signature", decoded.header.alg),
+                    );
+                }
+                Err(err) => report.push(PROOF.0, PROOF.1, Outcome::Failed, err.to_string()),
+            }
+        }
+    }
+    validity(&doc, ctx, &mut report);
+    check_revocation(&doc, ctx, &mut report);
+    report.credential = Some(doc);
+    report
+}
+
+fn validity(doc: &Value, ctx: &Context<'_>, report: &mut Report) {
+    match (
+        parse_time(doc.get("validFrom").or_else(|| doc.get("issuanceDate"))),
+        parse_time(doc.get("validUntil").or_else(|| doc.get("expirationDate"))),
+    ) {
+        (Err(e), _) | (_, Err(e)) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, e),
+        (Ok(Some(from)), _) if from > ctx.now => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            format!("not valid before {from}"),
+        ),
+        (_, Ok(Some(until))) if until <= ctx.now => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            format!("expired on {until}"),
+        ),
+        (Ok(None), _) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Failed,
+            "the credential has no validFrom",
+        ),
+        (_, Ok(Some(until))) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Passed,
+            format!("valid until {until}"),
+        ),
+        (_, Ok(None)) => report.push(
+            VALIDITY.0,
+            VALIDITY.1,
+            Outcome::Passed,
+            "valid, with no expiry",
+        ),
+    }
+}
+
+/// The badge class and issuer of an Open Badges 2.0 assertion.
+fn ob2_issuer(assertion: &Value, ctx: &Context<'_>) -> Result<(Value, Value), String> {
+    let badge = match assertion.get("badge") {
+        Some(Value::String(url)) => {
+            (ctx.documents)(url).ok_or_else(|| format!("the badge class {url} is not available"))?
+        }
+        Some(object @ Value::Object(_)) => object.clone(),
+        _ => return Err("the assertion names no badge class".into()),
+    };
+    let issuer = match badge.get("issuer") {
+        Some(Value::String(url)) => {
+            (ctx.documents)(url).ok_or_else(|| format!("the issuer {url} is not available"))?
+        }
+        Some(object @ Value::Object(_)) => object.clone(),
+        _ => return Err("the badge class names no issuer".into()),
+    };
+    Ok((badge, issuer))
+}
+
+fn ob2_revocation(assertion: &Value, issuer: &Value, ctx: &Context<'_>, report: &mut Report) {
+    if assertion.get("revoked").and_then(Value::as_bool) == Some(true) {
+        let reason = assertion
+            .get("revocationReason")
+            .and_then(Value::as_str)
+            .unwrap_or("no reason given");
+        report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Failed,
+            format!("revoked: {reason}"),
+        );
+        return;
+    }
+    let Some(list_url) = issuer.get("revocationList").and_then(Value::as_str) else {
+        report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Passed,
+            "not marked revoked",
+        );
+        return;
+    };
+    let Some(list) = (ctx.documents)(list_url) else {
+        report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Skipped,
+            format!("the revocation list {list_url} is not available"),
+        );
+        return;
+    };
+    let id = assertion
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match crate::ob2::find_revocation(&list, id) {
+        Ok(Some(revocation)) => report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Failed,
+            format!("revoked: {revocation:?}"),
+        ),
+        Ok(None) => report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Passed,
+            "not in the issuer's revocation list",
+        ),
+        Err(err) => report.push(REVOCATION.0, REVOCATION.1, Outcome::Failed, err.to_string()),
+    }
+}
+
+fn verify_ob2_signed(token: &str, payload: Value, ctx: &Context<'_>, mut report: Report) -> Report {
+    report.kind = "Open Badges 2.0 signed assertion".into();
+    report.push(FORMAT.0, FORMAT.1, Outcome::Passed, report.kind.clone());
+    report.push(
+        STRUCTURE.0,
+        STRUCTURE.1,
+        Outcome::Skipped,
+        "Open Badges 2.0 has no JSON Schema to check against",
+    );
+    let creator = payload
+        .pointer("/verification/creator")
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let issuer = ob2_issuer(&payload, ctx);
+    let key = creator.as_deref().and_then(|url| (ctx.documents)(url));
+    match (&key, &issuer) {
+        (None, _) => {
+            report.push(
+                ISSUER_KEY.0,
+                ISSUER_KEY.1,
+                Outcome::Failed,
+                format!(
+                    "the key {} is not available",
+                    creator.as_deref().unwrap_or("(none named)")
+                ),
+            );
+            report.push(
+                PROOF.0,
+                PROOF.1,
+                Outcome::Skipped,
+                "without the key the signature cannot be checked",
+            );
+        }
+        (Some(key), issuer) => {
+            let owner = key.get("owner").and_then(Value::as_str);
+            let issuer_id = issuer
+                .as_ref()
+                .ok()
+                .and_then(|(_, i)| i.get("id").and_then(Value::as_str));
+            if owner.is_some() && owner == issuer_id {
+                report.push(
+                    ISSUER_KEY.0,
+                    ISSUER_KEY.1,
+                    Outcome::Passed,
+                    format!("the key belongs to {}", owner.unwrap_or_default()),
+                );
+            } else {
+                report.push(
+                    ISSUER_KEY.0,
+                    ISSUER_KEY.1,
+                    Outcome::Failed,
+                    "the key's owner is not the badge's issuer",
+                );
+            }
+            let pem = key
+                .get("publicKeyPem")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
+            match crate::ob2::verify_signed_assertion(token, pem, None, ctx.now) {
+                Ok(_) => report.push(PROOF.0, PROOF.1, Outcome::Passed, "RS256 signature"),
+                Err(err) => report.push(PROOF.0, PROOF.1, Outcome::Failed, err.to_string()),
+            }
+        }
+    }
+    ob2_validity(&payload, ctx, &mut report);
+    match &issuer {
+        Ok((_, issuer)) => ob2_revocation(&payload, issuer, ctx, &mut report),
+        Err(problem) => report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Skipped,
+            problem.clone(),
+        ),
+    }
+    report.credential = Some(payload);
+    report
+}
+
+fn ob2_validity(assertion: &Value, ctx: &Context<'_>, report: &mut Report) {
+    match crate::ob2::check_not_expired(assertion, ctx.now) {
+        Ok(()) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Passed, "not expired"),
+        Err(err) => report.push(VALIDITY.0, VALIDITY.1, Outcome::Failed, err.to_string()),
+    }
+}
+
+fn verify_ob2_hosted(assertion: Value, ctx: &Context<'_>, mut report: Report) -> Report {
+    report.kind = "Open Badges 2.0 hosted assertion".into();
+    report.push(FORMAT.0, FORMAT.1, Outcome::Passed, report.kind.clone());
+    report.push(
+        STRUCTURE.0,
+        STRUCTURE.1,
+        Outcome::Skipped,
+        "Open Badges 2.0 has no JSON Schema to check against",
+    );
+    let issuer = ob2_issuer(&assertion, ctx);
+    match &issuer {
+        Ok((_, issuer)) => match crate::ob2::check_hosted(&assertion, issuer) {
+            Ok(()) => report.push(
+                ISSUER_KEY.0,
+                ISSUER_KEY.1,
+                Outcome::Passed,
+                "hosted on the issuer's own site",
+            ),
+            Err(err) => report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Failed, err.to_string()),
+        },
+        Err(problem) => report.push(ISSUER_KEY.0, ISSUER_KEY.1, Outcome::Failed, problem.clone()),
+    }
+    // A hosted assertion is proven by being served, unchanged, at its id.
+    let id = assertion
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match (ctx.documents)(id) {
+        Some(hosted) if hosted == assertion => report.push(
+            PROOF.0,
+            PROOF.1,
+            Outcome::Passed,
+            format!("the issuer serves this assertion at {id}"),
+        ),
+        Some(_) => report.push(
+            PROOF.0,
+            PROOF.1,
+            Outcome::Failed,
+            format!("the assertion served at {id} differs from this one"),
+        ),
+        None => report.push(
+            PROOF.0,
+            PROOF.1,
+            Outcome::Failed,
+            format!("the assertion could not be found at {id}"),
+        ),
+    }
+    ob2_validity(&assertion, ctx, &mut report);
+    match &issuer {
+        Ok((_, issuer)) => ob2_revocation(&assertion, issuer, ctx, &mut report),
+        Err(problem) => report.push(
+            REVOCATION.0,
+            REVOCATION.1,
+            Outcome::Skipped,
+            problem.clone(),
+        ),
+    }
+    report.credential = Some(assertion);
+    report
 }

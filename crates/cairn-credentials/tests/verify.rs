@@ -98,7 +98,7 @@ impl Issuer {
             &Context {
                 now: now(),
                 keys: &self.resolver,
-                status_list: &lookup,
+                documents: &lookup,
                 canon: &GeneralPath::default(),
             },
         )
@@ -186,7 +186,7 @@ fn a_key_of_someone_else_is_refused() {
         &Context {
             now: now(),
             keys: &other,
-            status_list: &lookup,
+            documents: &lookup,
             canon: &GeneralPath::default(),
         },
     );
@@ -225,5 +225,73 @@ fn garbage_is_explained_not_panicked_on() {
         let report = issuer.verify(input);
         assert!(!report.verified());
         assert_eq!(outcome(&report, "format"), Outcome::Failed, "{report:#?}");
+    }
+}
+
+mod other_formats {
+    use super::*;
+    use cairn_credentials::jwt::{self, JwtKey};
+    use cairn_credentials::ob2;
+
+    fn report_with(input: &[u8], documents: &[(&str, Value)]) -> Report {
+        let docs: Vec<(String, Value)> = documents.iter().map(|(u, d)| ((*u).to_owned(), d.clone())).collect();
+        let lookup = move |url: &str| docs.iter().find(|(u, _)| u == url).map(|(_, d)| d.clone());
+        let none = DocumentResolver::new();
+        verify(input, &Context { now: now(), keys: &none, documents: &lookup, canon: &GeneralPath::default() })
+    }
+
+    #[test]
+    fn a_vc_jwt_is_verified_with_the_issuers_key_set() {
+        let key = JwtKey::generate_es256().with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
+        let issuer = Issuer::new();
+        let mut credential = issuer.credential(None);
+        credential.as_object_mut().expect("object").remove("proof");
+        credential.as_object_mut().expect("object").remove("credentialStatus");
+        let token = jwt::sign_vc_jwt(&credential, &key).expect("signed");
+        let jwks = jwt::jwks(&[(&key).into()]);
+        let report = report_with(token.as_bytes(), &[("https://badges.example.org/issuers/kucrl/jwks", jwks.clone())]);
+        assert!(report.verified(), "{report:#?}");
+        assert_eq!(report.kind, "Open Badges 3.0 credential (VC-JWT)");
+
+        let other = JwtKey::generate_es256().with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
+        let forged = jwt::sign_vc_jwt(&credential, &other).expect("signed");
+        let report = report_with(forged.as_bytes(), &[("https://badges.example.org/issuers/kucrl/jwks", jwks)]);
+        assert_eq!(outcome(&report, "proof"), Outcome::Failed, "{report:#?}");
+        let report = report_with(token.as_bytes(), &[]);
+        assert_eq!(outcome(&report, "issuer-key"), Outcome::Failed);
+    }
+
+    #[test]
+    fn open_badges_2_signed_and_hosted_assertions_are_verified() {
+        let issuer_id = "https://badges.example.org/ob2/issuers/kucrl";
+        let badge_id = "https://badges.example.org/ob2/badges/paraphrasing-1";
+        let key_id = "https://badges.example.org/ob2/issuers/kucrl/key";
+        let key = JwtKey::generate_rs256().expect("RSA key");
+        let mut issuer = ob2::Issuer::new(issuer_id, "KU CRL", "https://kucrl.ku.edu", "simpd@ku.edu");
+        issuer.public_key = Some(key_id.into());
+        let badge = ob2::BadgeClass::new(badge_id, "Paraphrasing", "Professional learning", "https://badges.example.org/b.png", "Attend", issuer_id);
+        let recipient = ob2::hashed_email_recipient("ana@example.org", "deadbeef");
+        let issued = now() - Duration::days(3);
+        let signed = ob2::Assertion::signed("https://badges.example.org/ob2/assertions/1", badge_id, key_id, recipient.clone(), issued).to_json().expect("json");
+        let token = ob2::sign_assertion(&signed, &key).expect("signed");
+        let docs = [
+            (issuer_id, issuer.to_json()),
+            (badge_id, badge.to_json()),
+            (key_id, ob2::CryptographicKey::for_key(key_id, issuer_id, &key).expect("key").to_json()),
+        ];
+        let report = report_with(token.as_bytes(), &docs);
+        assert!(report.verified(), "{report:#?}");
+        assert_eq!(report.kind, "Open Badges 2.0 signed assertion");
+
+        let hosted_id = "https://badges.example.org/ob2/assertions/2";
+        let hosted = ob2::Assertion::hosted(hosted_id, badge_id, issuer_id, recipient, issued).to_json().expect("json");
+        let mut with_hosted: Vec<(&str, Value)> = docs.to_vec();
+        with_hosted.push((hosted_id, hosted.clone()));
+        let report = report_with(hosted.to_string().as_bytes(), &with_hosted);
+        assert!(report.verified(), "{report:#?}");
+        let mut changed = hosted.clone();
+        changed["issuedOn"] = Value::String("2020-01-01T00:00:00Z".into());
+        let report = report_with(changed.to_string().as_bytes(), &with_hosted);
+        assert_eq!(outcome(&report, "proof"), Outcome::Failed);
     }
 }
