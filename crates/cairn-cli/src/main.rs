@@ -2,6 +2,7 @@
 //! worker), `migrate` brings the database up to date, `config example`
 //! prints every setting with its default.
 
+mod badges;
 mod config;
 mod serve;
 
@@ -37,6 +38,12 @@ enum Command {
         #[command(subcommand)]
         command: ConfigCommand,
     },
+    /// Verify a credential (JSON, or a baked PNG or SVG) and print every check.
+    Verify(badges::VerifyArgs),
+    /// Bake a credential into a PNG or SVG image.
+    Bake(badges::BakeArgs),
+    /// Print the credential baked into a PNG or SVG image.
+    Unbake(badges::UnbakeArgs),
 }
 
 #[derive(Subcommand, Debug)]
@@ -59,6 +66,9 @@ fn main() -> ExitCode {
         Command::Config {
             command: ConfigCommand::Show,
         } => config::Config::load(cli.config.as_deref()).map(|c| print_out(&c.show())),
+        Command::Verify(args) => return badges::verify(&args),
+        Command::Bake(args) => badges::bake(&args),
+        Command::Unbake(args) => badges::unbake(&args),
         Command::Serve => run(cli.config.as_deref(), serve::serve),
         Command::Migrate => run(cli.config.as_deref(), serve::migrate),
     };

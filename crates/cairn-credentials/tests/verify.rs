@@ -234,28 +234,53 @@ mod other_formats {
     use cairn_credentials::ob2;
 
     fn report_with(input: &[u8], documents: &[(&str, Value)]) -> Report {
-        let docs: Vec<(String, Value)> = documents.iter().map(|(u, d)| ((*u).to_owned(), d.clone())).collect();
+        let docs: Vec<(String, Value)> = documents
+            .iter()
+            .map(|(u, d)| ((*u).to_owned(), d.clone()))
+            .collect();
         let lookup = move |url: &str| docs.iter().find(|(u, _)| u == url).map(|(_, d)| d.clone());
         let none = DocumentResolver::new();
-        verify(input, &Context { now: now(), keys: &none, documents: &lookup, canon: &GeneralPath::default() })
+        verify(
+            input,
+            &Context {
+                now: now(),
+                keys: &none,
+                documents: &lookup,
+                canon: &GeneralPath::default(),
+            },
+        )
     }
 
     #[test]
     fn a_vc_jwt_is_verified_with_the_issuers_key_set() {
-        let key = JwtKey::generate_es256().with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
+        let key = JwtKey::generate_es256()
+            .with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
         let issuer = Issuer::new();
         let mut credential = issuer.credential(None);
         credential.as_object_mut().expect("object").remove("proof");
-        credential.as_object_mut().expect("object").remove("credentialStatus");
+        credential
+            .as_object_mut()
+            .expect("object")
+            .remove("credentialStatus");
         let token = jwt::sign_vc_jwt(&credential, &key).expect("signed");
         let jwks = jwt::jwks(&[(&key).into()]);
-        let report = report_with(token.as_bytes(), &[("https://badges.example.org/issuers/kucrl/jwks", jwks.clone())]);
+        let report = report_with(
+            token.as_bytes(),
+            &[(
+                "https://badges.example.org/issuers/kucrl/jwks",
+                jwks.clone(),
+            )],
+        );
         assert!(report.verified(), "{report:#?}");
         assert_eq!(report.kind, "Open Badges 3.0 credential (VC-JWT)");
 
-        let other = JwtKey::generate_es256().with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
+        let other = JwtKey::generate_es256()
+            .with_kid("https://badges.example.org/issuers/kucrl/jwks#es256");
         let forged = jwt::sign_vc_jwt(&credential, &other).expect("signed");
-        let report = report_with(forged.as_bytes(), &[("https://badges.example.org/issuers/kucrl/jwks", jwks)]);
+        let report = report_with(
+            forged.as_bytes(),
+            &[("https://badges.example.org/issuers/kucrl/jwks", jwks)],
+        );
         assert_eq!(outcome(&report, "proof"), Outcome::Failed, "{report:#?}");
         let report = report_with(token.as_bytes(), &[]);
         assert_eq!(outcome(&report, "issuer-key"), Outcome::Failed);
@@ -267,24 +292,47 @@ mod other_formats {
         let badge_id = "https://badges.example.org/ob2/badges/paraphrasing-1";
         let key_id = "https://badges.example.org/ob2/issuers/kucrl/key";
         let key = JwtKey::generate_rs256().expect("RSA key");
-        let mut issuer = ob2::Issuer::new(issuer_id, "KU CRL", "https://kucrl.ku.edu", "simpd@ku.edu");
+        let mut issuer =
+            ob2::Issuer::new(issuer_id, "KU CRL", "https://kucrl.ku.edu", "simpd@ku.edu");
         issuer.public_key = Some(key_id.into());
-        let badge = ob2::BadgeClass::new(badge_id, "Paraphrasing", "Professional learning", "https://badges.example.org/b.png", "Attend", issuer_id);
+        let badge = ob2::BadgeClass::new(
+            badge_id,
+            "Paraphrasing",
+            "Professional learning",
+            "https://badges.example.org/b.png",
+            "Attend",
+            issuer_id,
+        );
         let recipient = ob2::hashed_email_recipient("ana@example.org", "deadbeef");
         let issued = now() - Duration::days(3);
-        let signed = ob2::Assertion::signed("https://badges.example.org/ob2/assertions/1", badge_id, key_id, recipient.clone(), issued).to_json().expect("json");
+        let signed = ob2::Assertion::signed(
+            "https://badges.example.org/ob2/assertions/1",
+            badge_id,
+            key_id,
+            recipient.clone(),
+            issued,
+        )
+        .to_json()
+        .expect("json");
         let token = ob2::sign_assertion(&signed, &key).expect("signed");
         let docs = [
             (issuer_id, issuer.to_json()),
             (badge_id, badge.to_json()),
-            (key_id, ob2::CryptographicKey::for_key(key_id, issuer_id, &key).expect("key").to_json()),
+            (
+                key_id,
+                ob2::CryptographicKey::for_key(key_id, issuer_id, &key)
+                    .expect("key")
+                    .to_json(),
+            ),
         ];
         let report = report_with(token.as_bytes(), &docs);
         assert!(report.verified(), "{report:#?}");
         assert_eq!(report.kind, "Open Badges 2.0 signed assertion");
 
         let hosted_id = "https://badges.example.org/ob2/assertions/2";
-        let hosted = ob2::Assertion::hosted(hosted_id, badge_id, issuer_id, recipient, issued).to_json().expect("json");
+        let hosted = ob2::Assertion::hosted(hosted_id, badge_id, issuer_id, recipient, issued)
+            .to_json()
+            .expect("json");
         let mut with_hosted: Vec<(&str, Value)> = docs.to_vec();
         with_hosted.push((hosted_id, hosted.clone()));
         let report = report_with(hosted.to_string().as_bytes(), &with_hosted);

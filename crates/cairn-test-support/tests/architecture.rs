@@ -12,7 +12,10 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cairn-store", &["cairn-domain"]),
     ("cairn-app", &["cairn-domain", "cairn-store"]),
     ("cairn-web", &["cairn-domain", "cairn-store", "cairn-app"]),
-    ("cairn-cli", &["cairn-app", "cairn-web"]),
+    (
+        "cairn-cli",
+        &["cairn-app", "cairn-web", "cairn-credentials"],
+    ),
     (
         "cairn-test-support",
         &["cairn-store", "cairn-app", "cairn-web"],
