@@ -4,6 +4,7 @@
 //! workflow; it can be used on its own.
 
 pub mod bake;
+pub mod clr;
 pub mod contexts;
 pub mod fast;
 pub mod jsonld;

@@ -488,9 +488,37 @@ pub(crate) fn expand_iri(
         return Ok(None);
     }
     let mut defining = defining;
-    if let Some((local, defined, override_protected)) = defining.as_mut() {
-        if local.contains_key(value) && defined.get(value) != Some(&true) {
-            let term = prefix_static(local, value)?;
+    if let Some((local, defined, override_protected)) = defining.as_mut()
+        && local.contains_key(value)
+        && defined.get(value) != Some(&true)
+    {
+        let term = prefix_static(local, value)?;
+        let default_protected = local
+            .get("@protected")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        define_term(
+            active,
+            local,
+            term,
+            defined,
+            default_protected,
+            *override_protected,
+        )?;
+    }
+    if vocab && let Some(def) = active.terms.get(value) {
+        return Ok(def.iri.as_deref().map(str::to_owned));
+    }
+    if let Some(colon) = value.find(':').filter(|i| *i > 0) {
+        let (prefix, suffix) = (&value[..colon], &value[colon + 1..]);
+        if prefix == "_" || suffix.starts_with("//") {
+            return Ok(Some(value.to_owned()));
+        }
+        if let Some((local, defined, override_protected)) = defining.as_mut()
+            && local.contains_key(prefix)
+            && defined.get(prefix) != Some(&true)
+        {
+            let term = prefix_static(local, prefix)?;
             let default_protected = local
                 .get("@protected")
                 .and_then(Value::as_bool)
@@ -504,47 +532,17 @@ pub(crate) fn expand_iri(
                 *override_protected,
             )?;
         }
-    }
-    if vocab {
-        if let Some(def) = active.terms.get(value) {
-            return Ok(def.iri.as_deref().map(str::to_owned));
-        }
-    }
-    if let Some(colon) = value.find(':').filter(|i| *i > 0) {
-        let (prefix, suffix) = (&value[..colon], &value[colon + 1..]);
-        if prefix == "_" || suffix.starts_with("//") {
-            return Ok(Some(value.to_owned()));
-        }
-        if let Some((local, defined, override_protected)) = defining.as_mut() {
-            if local.contains_key(prefix) && defined.get(prefix) != Some(&true) {
-                let term = prefix_static(local, prefix)?;
-                let default_protected = local
-                    .get("@protected")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false);
-                define_term(
-                    active,
-                    local,
-                    term,
-                    defined,
-                    default_protected,
-                    *override_protected,
-                )?;
-            }
-        }
-        if let Some(def) = active.terms.get(prefix).filter(|d| d.prefix) {
-            if let Some(iri) = &def.iri {
-                return Ok(Some(format!("{iri}{suffix}")));
-            }
+        if let Some(def) = active.terms.get(prefix).filter(|d| d.prefix)
+            && let Some(iri) = &def.iri
+        {
+            return Ok(Some(format!("{iri}{suffix}")));
         }
         if is_absolute_iri(value) {
             return Ok(Some(value.to_owned()));
         }
     }
-    if vocab {
-        if let Some(v) = &active.vocab {
-            return Ok(Some(format!("{v}{value}")));
-        }
+    if vocab && let Some(v) = &active.vocab {
+        return Ok(Some(format!("{v}{value}")));
     }
     // No base IRI: a relative reference stays as it is (and RDF drops it).
     Ok(Some(value.to_owned()))
@@ -558,10 +556,8 @@ pub(crate) fn expand(active: &ActiveContext, value: &str, vocab: bool) -> Option
     if value.starts_with('@') {
         return None;
     }
-    if vocab {
-        if let Some(def) = active.terms.get(value) {
-            return def.iri.as_deref().map(str::to_owned);
-        }
+    if vocab && let Some(def) = active.terms.get(value) {
+        return def.iri.as_deref().map(str::to_owned);
     }
     if let Some(colon) = value.find(':').filter(|i| *i > 0) {
         let (prefix, suffix) = (&value[..colon], &value[colon + 1..]);
@@ -580,10 +576,8 @@ pub(crate) fn expand(active: &ActiveContext, value: &str, vocab: bool) -> Option
             return Some(value.to_owned());
         }
     }
-    if vocab {
-        if let Some(v) = &active.vocab {
-            return Some(format!("{v}{value}"));
-        }
+    if vocab && let Some(v) = &active.vocab {
+        return Some(format!("{v}{value}"));
     }
     Some(value.to_owned())
 }

@@ -316,12 +316,11 @@ impl Walker {
         };
         let rdf_type = shared(RDF_TYPE);
         for t in &types {
-            if let Some(iri) = context::expand(&type_scoped, t, true) {
-                if context::is_absolute_iri(&iri) || iri.starts_with("_:") {
-                    if let Some(node) = self.iri_node(&iri) {
-                        self.emit(&subject, &rdf_type, Object::Node(node), &graph);
-                    }
-                }
+            // iri_node keeps blank nodes and absolute IRIs, and drops the rest.
+            if let Some(node) =
+                context::expand(&type_scoped, t, true).and_then(|iri| self.iri_node(&iri))
+            {
+                self.emit(&subject, &rdf_type, Object::Node(node), &graph);
             }
         }
         for (key, expanded) in &keys {
@@ -494,6 +493,8 @@ fn number_literal(
     let as_f64 = n
         .as_f64()
         .ok_or_else(|| FastError::Invalid("a number out of range".into()))?;
+    // -0 is written as 0, as JSON-LD's algorithm (and jsonld.js) do.
+    let as_f64 = as_f64 + 0.0;
     let integral = n.is_i64() || n.is_u64() || (as_f64.fract() == 0.0 && as_f64.abs() < 1e21);
     if integral && !typed_double && as_f64.abs() < 1e21 {
         let text = if let Some(i) = n.as_i64() {
@@ -545,6 +546,15 @@ mod tests {
         assert_eq!(canonical_double(0.1), "1.0E-1");
         assert_eq!(canonical_double(-1234.5678), "-1.2345678E3");
         assert_eq!(canonical_double(1e21), "1.0E21");
+        let minus_zero = serde_json::Number::from_f64(-0.0).expect("a number");
+        assert_eq!(
+            number_literal(&minus_zero, &None).expect("literal"),
+            Object::Literal {
+                value: "0".into(),
+                datatype: shared(XSD_INTEGER),
+                language: None
+            }
+        );
     }
 }
 
