@@ -7,7 +7,15 @@
 //! output with `_:c14nN`) only copies text and fills the holes. Hashes are
 //! kept as fixed-size lower-case hex, whose byte order is the code point
 //! order the algorithm sorts by.
+//!
+//! Sorting. RDFC-1.0 sorts N-Quads lines in Unicode code point order, which
+//! is the byte order of UTF-8. rdf-canonize (jsonld.js) sorts them in UTF-16
+//! code unit order instead; the two differ only where one line has a
+//! character U+E000–U+FFFF and the other a character above U+FFFF at the
+//! first difference. [`LineOrder`] chooses; when the text has no characters
+//! of both kinds the orders agree and plain byte comparison is used.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use sha2::{Digest, Sha256, Sha384};
@@ -26,8 +34,22 @@ pub enum HashAlgorithm {
     Sha384,
 }
 
-/// Settings of [`canonicalize_with`]: the hash function, and limits on the
-/// work spent telling apart blank nodes that look alike.
+/// How N-Quads lines are sorted (in Hash First Degree Quads and in the
+/// output).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LineOrder {
+    /// UTF-16 code unit order, as rdf-canonize (and so jsonld.js and the
+    /// Digital Bazaar verifiers) sorts: byte-identical results with them.
+    /// The default.
+    #[default]
+    Utf16CodeUnits,
+    /// Unicode code point order, as the RDFC-1.0 text says (and as
+    /// implementations that sort UTF-8 bytes do).
+    CodePoints,
+}
+
+/// Settings of [`canonicalize_with`]: the hash function, the line order, and
+/// limits on the work spent telling apart blank nodes that look alike.
 ///
 /// The limits guard against "poison" datasets, whose symmetric blank nodes
 /// make Hash N-Degree Quads take exponential time. The defaults are far
@@ -38,6 +60,10 @@ pub enum HashAlgorithm {
 pub struct CanonOptions {
     /// The hash function.
     pub hash: HashAlgorithm,
+    /// How lines are sorted; matters only for text that mixes characters
+    /// U+E000–U+FFFF with characters above U+FFFF (see
+    /// [`Canonical::orders_may_differ`]).
+    pub order: LineOrder,
     /// The most times Hash N-Degree Quads may run, counting recursive runs.
     pub max_hash_ndegree_calls: u64,
     /// The most permutations of related blank nodes Hash N-Degree Quads may
@@ -56,6 +82,7 @@ impl Default for CanonOptions {
     fn default() -> Self {
         CanonOptions {
             hash: HashAlgorithm::Sha256,
+            order: LineOrder::Utf16CodeUnits,
             max_hash_ndegree_calls: 10_000,
             max_permutations: 50_000,
             max_recursion_depth: 128,
@@ -74,6 +101,10 @@ pub struct Canonical {
     /// The issued identifiers map: each input blank node with its canonical
     /// label (`c14n0`, …), in the order the labels were issued.
     pub issued: Vec<(BlankNode, BlankNode)>,
+    /// Whether the other [`LineOrder`] might have given another result: the
+    /// dataset's text mixes characters U+E000–U+FFFF with characters above
+    /// U+FFFF. When false, both orders give this result.
+    pub orders_may_differ: bool,
 }
 
 impl Canonical {
@@ -196,13 +227,13 @@ impl PartialEq for Hex {
 impl Eq for Hex {}
 
 impl PartialOrd for Hex {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
         Some(self.cmp(other))
     }
 }
 
 impl Ord for Hex {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+    fn cmp(&self, other: &Self) -> Ordering {
         self.as_bytes().cmp(other.as_bytes())
     }
 }
@@ -382,9 +413,15 @@ struct State<'a> {
     node_quads: Vec<u32>,
     first_degree: Vec<Hex>,
     canonical: CanonicalIssuer,
-    /// Blank node number → rank of its label in code point order; built
-    /// only when Hash N-Degree Quads runs.
+    /// Blank node number → rank of its label in UTF-16 order; built only
+    /// when Hash N-Degree Quads runs.
     label_rank: Vec<u32>,
+    /// Whether lines must be compared in UTF-16 order (rather than by bytes,
+    /// which gives the same result unless the text mixes the characters
+    /// whose order differs).
+    utf16: bool,
+    /// Whether the text mixes those characters.
+    orders_may_differ: bool,
     calls: u64,
     permutations: u64,
     related_hashes: u64,
@@ -459,14 +496,14 @@ impl<'a> State<'a> {
                 }
             };
             match &quad.subject {
-                Subject::Iri(iri) => write_iri(&mut text, iri.as_str()),
+                Subject::Iri(iri) => write_iri(&mut text, iri),
                 Subject::BlankNode(b) => blank(&mut text, b, SUBJECT),
             }
             text.push(' ');
-            write_iri(&mut text, quad.predicate.as_str());
+            write_iri(&mut text, &quad.predicate);
             text.push(' ');
             match &quad.object {
-                Term::Iri(iri) => write_iri(&mut text, iri.as_str()),
+                Term::Iri(iri) => write_iri(&mut text, iri),
                 Term::BlankNode(b) => blank(&mut text, b, OBJECT),
                 Term::Literal(l) => write_literal(&mut text, l),
             }
@@ -474,7 +511,7 @@ impl<'a> State<'a> {
                 None => {}
                 Some(Subject::Iri(iri)) => {
                     text.push(' ');
-                    write_iri(&mut text, iri.as_str());
+                    write_iri(&mut text, iri);
                 }
                 Some(Subject::BlankNode(b)) => {
                     text.push(' ');
@@ -503,6 +540,7 @@ impl<'a> State<'a> {
             *at += 1;
         }
 
+        let orders_may_differ = mixes_utf16_order_classes(&text);
         State {
             quads,
             options,
@@ -517,6 +555,8 @@ impl<'a> State<'a> {
                 issued: Vec::with_capacity(n),
             },
             label_rank: Vec::new(),
+            utf16: options.order == LineOrder::Utf16CodeUnits && orders_may_differ,
+            orders_may_differ,
             calls: 0,
             permutations: 0,
             related_hashes: 0,
@@ -565,7 +605,7 @@ impl<'a> State<'a> {
             }
             let bytes = lines.as_bytes();
             let line = |r: &(usize, usize)| &bytes[r.0..r.1];
-            ranges.sort_unstable_by(|a, b| line(a).cmp(line(b)));
+            ranges.sort_unstable_by(|a, b| compare_lines(self.utf16, line(a), line(b)));
             let mut hasher = Hasher::new(self.options.hash);
             for r in &ranges {
                 hasher.update(line(r));
@@ -645,10 +685,11 @@ impl<'a> State<'a> {
             return;
         }
         let mut order: Vec<u32> = (0..self.nodes.len() as u32).collect();
+        // rdf-canonize compares labels as JavaScript strings: UTF-16.
         order.sort_by(|&a, &b| {
-            self.nodes[a as usize]
-                .as_str()
-                .cmp(self.nodes[b as usize].as_str())
+            let a = self.nodes[a as usize].as_str().as_bytes();
+            let b = self.nodes[b as usize].as_str().as_bytes();
+            compare_utf16(a, b)
         });
         self.label_rank = vec![0; order.len()];
         for (rank, &node) in order.iter().enumerate() {
@@ -824,7 +865,11 @@ impl<'a> State<'a> {
                 &text[from..to]
             })
             .collect();
-        lines.sort_unstable();
+        if self.utf16 {
+            lines.sort_unstable_by(|a, b| compare_utf16(a.as_bytes(), b.as_bytes()));
+        } else {
+            lines.sort_unstable();
+        }
         let mut nquads = String::with_capacity(lines.iter().map(|l| l.len()).sum());
         let mut repeats = false;
         for (i, line) in lines.iter().enumerate() {
@@ -841,8 +886,60 @@ impl<'a> State<'a> {
             .enumerate()
             .map(|(i, &node)| (self.nodes[node as usize].clone(), canonical_label(i)))
             .collect();
-        (Canonical { nquads, issued }, repeats)
+        (
+            Canonical {
+                nquads,
+                issued,
+                orders_may_differ: self.orders_may_differ,
+            },
+            repeats,
+        )
     }
+}
+
+/// Compares two lines in UTF-16 order if `utf16`, else in code point order.
+#[inline]
+fn compare_lines(utf16: bool, a: &[u8], b: &[u8]) -> Ordering {
+    if utf16 { compare_utf16(a, b) } else { a.cmp(b) }
+}
+
+/// Compares two UTF-8 strings in the order of their UTF-16 code units.
+///
+/// Where the strings first differ, both are inside the same character (a
+/// continuation byte: byte order is right) or both start a character. Byte
+/// order of the first bytes is code point order; UTF-16 differs only in
+/// putting characters above U+FFFF (first byte F0–F4, surrogates D800–DFFF)
+/// before U+E000–U+FFFF (first byte EE or EF).
+fn compare_utf16(a: &[u8], b: &[u8]) -> Ordering {
+    let Some(i) = a.iter().zip(b).position(|(x, y)| x != y) else {
+        return a.len().cmp(&b.len());
+    };
+    let (x, y) = (a[i], b[i]);
+    if x & 0xC0 == 0x80 {
+        return x.cmp(&y);
+    }
+    let key = |b: u8| match b {
+        0xEE | 0xEF => b + 0x05,
+        0xF0..=0xF4 => b - 0x02,
+        _ => b,
+    };
+    key(x).cmp(&key(y))
+}
+
+/// Whether the text has both characters U+E000–U+FFFF and characters above
+/// U+FFFF, the only ones whose UTF-16 order differs from code point order.
+fn mixes_utf16_order_classes(text: &str) -> bool {
+    let mut seen = 0u8;
+    for chunk in text.as_bytes().chunks(256) {
+        // Branch-free over the chunk, so that it vectorizes.
+        seen |= chunk.iter().fold(0u8, |m, &b| {
+            m | (u8::from(b & 0xFE == 0xEE)) | (u8::from(b >= 0xF0) << 1)
+        });
+        if seen == 3 {
+            return true;
+        }
+    }
+    false
 }
 
 /// The blank node `c14n{i}`.
@@ -971,6 +1068,37 @@ mod tests {
         assert_eq!(visit("aab"), ["aab", "aba", "baa"]);
         assert_eq!(visit("aabb"), ["aabb", "abab", "baab", "baba", "bbaa"]);
         assert_eq!(visit("abbc").len(), 12);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn utf16_comparison_agrees_with_utf16(a in "\\PC{0,6}", b in "\\PC{0,6}") {
+            let expected = a.encode_utf16().cmp(b.encode_utf16());
+            proptest::prop_assert_eq!(compare_utf16(a.as_bytes(), b.as_bytes()), expected);
+        }
+    }
+
+    #[test]
+    fn utf16_comparison_on_the_characters_that_differ() {
+        let cases = [
+            ("\u{FF01}", "\u{1F600}", Ordering::Greater),
+            ("\u{E000}", "\u{10000}", Ordering::Greater),
+            ("\u{D7FF}", "\u{10000}", Ordering::Less),
+            ("a\u{FFFD}", "a\u{10FFFF}", Ordering::Greater),
+            ("\u{1F600}", "\u{1F601}", Ordering::Less),
+            ("ab", "abc", Ordering::Less),
+            ("\u{F600}x", "\u{F600}", Ordering::Greater),
+        ];
+        for (a, b, expected) in cases {
+            assert_eq!(
+                compare_utf16(a.as_bytes(), b.as_bytes()),
+                expected,
+                "{a:?} {b:?}"
+            );
+        }
+        assert!(mixes_utf16_order_classes("x\u{FF01}y\u{1F600}"));
+        assert!(!mixes_utf16_order_classes("x\u{FF01}y\u{2200}"));
+        assert!(!mixes_utf16_order_classes("x\u{1F600}"));
     }
 
     #[test]

@@ -2,13 +2,13 @@
 //!
 //! The canonical form (RDF 1.2 N-Quads, as RDFC-1.0 requires): terms are
 //! separated by one space, a line ends with ` .` and a line feed; IRIs are
-//! written as they are; in literals `"` `\` and the line-break and tab
+//! written as they are (but see [`write_iri`]); in literals `"` `\` and the line-break and tab
 //! controls BS, HT, LF, FF, CR are written as `\"` `\\` `\b` `\t` `\n` `\f`
 //! `\r`, the other controls U+0000–U+001F and U+007F as `\u00XX` with
 //! upper-case hex digits, and nothing else is escaped; the datatype
 //! `xsd:string` is left out.
 
-use crate::term::{BlankNode, Literal, Quad, Subject, Term, XSD_STRING};
+use crate::term::{BlankNode, Iri, Literal, Quad, Subject, Term, XSD_STRING, iri_byte_allowed};
 
 /// Whether a byte of a literal's value needs an escape.
 #[inline]
@@ -38,22 +38,42 @@ pub(crate) fn write_escaped(out: &mut String, value: &str) {
             b'\n' => out.push_str("\\n"),
             0x0C => out.push_str("\\f"),
             b'\r' => out.push_str("\\r"),
-            _ => {
-                out.push_str("\\u00");
-                out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
-                out.push(char::from(HEX_UPPER[usize::from(b & 0x0F)]));
-            }
+            _ => push_uchar(out, b),
         }
     }
     out.push_str(&value[start..]);
 }
 
-/// Appends `<iri>`.
+/// Appends `<iri>`. Characters no valid IRI contains, but that an [`Iri`]
+/// may hold (controls, space, `<>"{}|^`\`), are written as `\u00XX`, as
+/// rdf-canonize writes them.
 #[inline]
-pub(crate) fn write_iri(out: &mut String, iri: &str) {
+pub(crate) fn write_iri(out: &mut String, iri: &Iri) {
     out.push('<');
-    out.push_str(iri);
+    let text = iri.as_str();
+    if iri.needs_escapes() {
+        let mut start = 0;
+        for (i, &b) in text.as_bytes().iter().enumerate() {
+            if !iri_byte_allowed(b) {
+                // An ASCII byte: the slices stay on char boundaries.
+                out.push_str(&text[start..i]);
+                push_uchar(out, b);
+                start = i + 1;
+            }
+        }
+        out.push_str(&text[start..]);
+    } else {
+        out.push_str(text);
+    }
     out.push('>');
+}
+
+/// Appends `\u00XX` for an ASCII byte, with upper-case hex digits.
+#[inline]
+fn push_uchar(out: &mut String, b: u8) {
+    out.push_str("\\u00");
+    out.push(char::from(HEX_UPPER[usize::from(b >> 4)]));
+    out.push(char::from(HEX_UPPER[usize::from(b & 0x0F)]));
 }
 
 /// Appends a literal in canonical form.
@@ -66,7 +86,7 @@ pub(crate) fn write_literal(out: &mut String, literal: &Literal) {
         out.push_str(language);
     } else if literal.datatype() != &XSD_STRING {
         out.push_str("^^");
-        write_iri(out, literal.datatype().as_str());
+        write_iri(out, literal.datatype());
     }
 }
 
@@ -78,14 +98,14 @@ where
     F: FnMut(&mut String, &BlankNode),
 {
     match &quad.subject {
-        Subject::Iri(iri) => write_iri(out, iri.as_str()),
+        Subject::Iri(iri) => write_iri(out, iri),
         Subject::BlankNode(b) => blank(out, b),
     }
     out.push(' ');
-    write_iri(out, quad.predicate.as_str());
+    write_iri(out, &quad.predicate);
     out.push(' ');
     match &quad.object {
-        Term::Iri(iri) => write_iri(out, iri.as_str()),
+        Term::Iri(iri) => write_iri(out, iri),
         Term::BlankNode(b) => blank(out, b),
         Term::Literal(l) => write_literal(out, l),
     }
@@ -93,7 +113,7 @@ where
         None => {}
         Some(Subject::Iri(iri)) => {
             out.push(' ');
-            write_iri(out, iri.as_str());
+            write_iri(out, iri);
         }
         Some(Subject::BlankNode(b)) => {
             out.push(' ');

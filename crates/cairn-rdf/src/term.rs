@@ -72,14 +72,6 @@ pub enum TermError {
         /// The refused IRI.
         iri: String,
     },
-    /// The IRI contains a character N-Quads cannot carry inside `<…>`.
-    #[error("{iri:?} is not a valid IRI: it contains {character:?}")]
-    IriCharacter {
-        /// The refused IRI.
-        iri: String,
-        /// The first offending character.
-        character: char,
-    },
     /// The blank node label does not follow the N-Quads `BLANK_NODE_LABEL` rule.
     #[error(
         "{label:?} is not a valid blank node label (letters, digits, '_', '-', '.' and ':', \
@@ -97,12 +89,6 @@ pub enum TermError {
     },
 }
 
-/// Where an IRI first breaks the rules, if it does.
-enum IriProblem {
-    Relative,
-    Character(usize),
-}
-
 /// Whether a byte may appear unescaped inside `<…>` in N-Quads. Bytes of
 /// multi-byte UTF-8 sequences (>= 0x80) are all allowed.
 #[inline]
@@ -113,15 +99,15 @@ pub(crate) const fn iri_byte_allowed(b: u8) -> bool {
     )
 }
 
-const fn check_iri(bytes: &[u8]) -> Result<(), IriProblem> {
-    // scheme = ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"
+/// Whether `iri` starts with a scheme:
+/// `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." ) ":"`.
+pub(crate) const fn has_scheme(iri: &str) -> bool {
+    let bytes = iri.as_bytes();
     let mut i = 0;
-    let mut scheme_ok = false;
     while i < bytes.len() {
         let b = bytes[i];
         if b == b':' {
-            scheme_ok = i > 0;
-            break;
+            return i > 0;
         }
         let ok = if i == 0 {
             b.is_ascii_alphabetic()
@@ -129,35 +115,11 @@ const fn check_iri(bytes: &[u8]) -> Result<(), IriProblem> {
             b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.'
         };
         if !ok {
-            break;
+            return false;
         }
         i += 1;
     }
-    let mut j = 0;
-    while j < bytes.len() {
-        if !iri_byte_allowed(bytes[j]) {
-            return Err(IriProblem::Character(j));
-        }
-        j += 1;
-    }
-    if scheme_ok {
-        Ok(())
-    } else {
-        Err(IriProblem::Relative)
-    }
-}
-
-pub(crate) fn validate_iri(iri: &str) -> Result<(), TermError> {
-    match check_iri(iri.as_bytes()) {
-        Ok(()) => Ok(()),
-        Err(IriProblem::Relative) => Err(TermError::RelativeIri {
-            iri: iri.to_owned(),
-        }),
-        Err(IriProblem::Character(at)) => Err(TermError::IriCharacter {
-            iri: iri.to_owned(),
-            character: iri[at..].chars().next().unwrap_or('\u{FFFD}'),
-        }),
-    }
+    false
 }
 
 /// `PN_CHARS_BASE` of the N-Quads grammar.
@@ -209,65 +171,136 @@ pub(crate) fn valid_language_tag(tag: &str) -> bool {
     first_ok && parts.all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// An IRI's text, and whether N-Quads must escape some of its characters
+/// (known once, when the IRI is made, rather than each time it is written).
+#[derive(Clone)]
+enum IriText {
+    Static(&'static str),
+    Plain(Arc<str>),
+    Escaped(Arc<str>),
+}
+
 /// An absolute IRI, such as `https://schema.org/name`.
 ///
-/// Holds the IRI as written between `<` and `>` in N-Quads (no escapes).
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Iri(Text);
+/// Holds the IRI itself, as written between `<` and `>` in N-Quads once
+/// escapes are decoded.
+#[derive(Clone)]
+pub struct Iri(IriText);
 
 impl Iri {
-    /// Checks and wraps an IRI. It must have a scheme and must not contain
-    /// spaces, control characters or any of `<>"{}|^`\`.
+    /// Checks and wraps an IRI: it must start with a scheme (`https:`,
+    /// `urn:`, `did:`…). Nothing else is checked. Characters that N-Quads
+    /// cannot carry inside `<…>` (controls, space and `<>"{}|^`\`; no valid
+    /// IRI has them) are written as `\u00XX` escapes, as rdf-canonize
+    /// (jsonld.js) writes them.
     ///
     /// ```
     /// # use cairn_rdf::Iri;
     /// assert!(Iri::new("https://schema.org/name").is_ok());
     /// assert!(Iri::new("/relative").is_err());
+    /// assert_eq!(Iri::new("urn:a b").map(|i| i.to_string()), Ok("<urn:a\\u0020b>".to_owned()));
     /// ```
     pub fn new(iri: impl Into<Arc<str>>) -> Result<Self, TermError> {
         let iri: Arc<str> = iri.into();
-        validate_iri(&iri)?;
-        Ok(Iri(Text::Shared(iri)))
+        if !has_scheme(&iri) {
+            return Err(TermError::RelativeIri {
+                iri: iri.as_ref().to_owned(),
+            });
+        }
+        Ok(Iri::trusted(iri))
     }
 
     /// Wraps a static IRI without allocating. Usable in `const` items, where
-    /// an invalid IRI is a compile error.
+    /// a bad IRI is a compile error.
     ///
     /// # Panics
     ///
-    /// If `iri` is not valid by the rules of [`Iri::new`].
+    /// If `iri` has no scheme (see [`Iri::new`]), or has a character that
+    /// N-Quads would have to escape.
     pub const fn from_static(iri: &'static str) -> Self {
-        match check_iri(iri.as_bytes()) {
-            Ok(()) => Iri(Text::Static(iri)),
-            Err(IriProblem::Relative) => panic!("Iri::from_static: IRI has no scheme"),
-            Err(IriProblem::Character(_)) => {
-                panic!("Iri::from_static: IRI contains a character not allowed in N-Quads")
+        if !has_scheme(iri) {
+            panic!("Iri::from_static: IRI has no scheme");
+        }
+        let bytes = iri.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if !iri_byte_allowed(bytes[i]) {
+                panic!("Iri::from_static: IRI has a character N-Quads must escape");
             }
+            i += 1;
+        }
+        Iri(IriText::Static(iri))
+    }
+
+    /// Wraps an IRI whose scheme is checked.
+    pub(crate) fn trusted(iri: Arc<str>) -> Self {
+        if iri.bytes().all(iri_byte_allowed) {
+            Iri(IriText::Plain(iri))
+        } else {
+            Iri(IriText::Escaped(iri))
         }
     }
 
-    /// Wraps an IRI already known to be valid (the parser checks as it reads).
-    pub(crate) fn trusted(iri: Arc<str>) -> Self {
-        Iri(Text::Shared(iri))
+    /// Wraps an IRI whose scheme is checked and which has no character to
+    /// escape (the parser's fast path).
+    pub(crate) fn trusted_plain(iri: Arc<str>) -> Self {
+        Iri(IriText::Plain(iri))
     }
 
     /// The IRI.
     #[inline]
     pub fn as_str(&self) -> &str {
-        self.0.as_str()
+        match &self.0 {
+            IriText::Static(s) => s,
+            IriText::Plain(s) | IriText::Escaped(s) => s,
+        }
+    }
+
+    /// Whether N-Quads must escape some characters of the IRI.
+    #[inline]
+    pub(crate) fn needs_escapes(&self) -> bool {
+        matches!(self.0, IriText::Escaped(_))
+    }
+}
+
+impl PartialEq for Iri {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Iri {}
+
+impl Hash for Iri {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state);
+    }
+}
+
+impl PartialOrd for Iri {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Iri {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.as_str().cmp(other.as_str())
     }
 }
 
 impl fmt::Debug for Iri {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{}>", self.as_str())
+        fmt::Display::fmt(self, f)
     }
 }
 
 impl fmt::Display for Iri {
     /// Writes the IRI in N-Quads form, `<…>`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "<{}>", self.as_str())
+        let mut out = String::new();
+        nquads::write_iri(&mut out, self);
+        f.write_str(&out)
     }
 }
 
@@ -706,12 +739,13 @@ mod tests {
             Iri::new("1http:x"),
             Err(TermError::RelativeIri { .. })
         ));
-        assert!(matches!(
-            Iri::new("http://a b"),
-            Err(TermError::IriCharacter { character: ' ', .. })
-        ));
-        assert!(Iri::new("http://a>b").is_err());
         assert!(Iri::new("").is_err());
+        // Not valid IRIs, but representable, as jsonld.js represents them.
+        let odd = Iri::new("http://a b>{c}\u{0}\\").expect("has a scheme");
+        assert_eq!(
+            odd.to_string(),
+            "<http://a\\u0020b\\u003E\\u007Bc\\u007D\\u0000\\u005C>"
+        );
     }
 
     #[test]
