@@ -343,3 +343,52 @@ mod other_formats {
         assert_eq!(outcome(&report, "proof"), Outcome::Failed);
     }
 }
+
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+        /// Whatever a person uploads, the verifier answers with a report.
+        #[test]
+        fn arbitrary_bytes_get_a_report(bytes in prop::collection::vec(any::<u8>(), 0..2048)) {
+            let issuer = Issuer::new();
+            let report = issuer.verify(&bytes);
+            prop_assert!(!report.verified());
+        }
+
+        /// Credentials with fields replaced by arbitrary JSON never panic
+        /// the verifier or the fast path.
+        #[test]
+        fn mangled_credentials_get_a_report(field in prop::sample::select(vec!["issuer", "credentialSubject", "proof", "validFrom", "@context", "type", "credentialStatus"]), value in arbitrary_json()) {
+            let issuer = Issuer::new();
+            let mut credential = issuer.credential(None);
+            credential[field] = value;
+            let _ = cairn_credentials::fast::canonical_nquads(&credential);
+            let report = issuer.verify(credential.to_string().as_bytes());
+            prop_assert!(!report.checks.is_empty());
+        }
+    }
+
+    fn arbitrary_json() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| Value::from(n)),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(Value::from),
+            "\\PC{0,20}".prop_map(Value::String),
+            Just(Value::String("https://www.w3.org/ns/credentials/v2".into())),
+        ];
+        leaf.prop_recursive(3, 24, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::btree_map("[a-z@]{1,8}", inner, 0..4)
+                    .prop_map(|m| Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+}
