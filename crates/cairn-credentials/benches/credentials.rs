@@ -149,5 +149,72 @@ fn signing(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, signing);
+fn vc_jwt(c: &mut Criterion) {
+    use cairn_credentials::jwt::{self, JwtKey};
+    let doc = realistic_credential();
+    let key = JwtKey::generate_rs256()
+        .expect("RSA key")
+        .with_kid("https://badges.example.org/issuers/kucrl/jwks#rs256");
+    let keys = jwt::jwks(&[(&key).into()]);
+    let token = jwt::sign_vc_jwt(&doc, &key).expect("signed");
+    let now = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+    let mut group = c.benchmark_group("vc-jwt RS256");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("sign", |b| {
+        b.iter(|| jwt::sign_vc_jwt(black_box(&doc), &key).expect("signed"))
+    });
+    group.bench_function("verify", |b| {
+        b.iter(|| jwt::verify_vc_jwt(black_box(&token), &keys, now).expect("verified"))
+    });
+    group.finish();
+}
+
+/// A 50 KB PNG: a header, one data chunk of noise, the end chunk.
+fn png_50kb() -> Vec<u8> {
+    fn chunk(out: &mut Vec<u8>, kind: &[u8; 4], data: &[u8]) {
+        out.extend_from_slice(&u32::try_from(data.len()).unwrap_or(0).to_be_bytes());
+        out.extend_from_slice(kind);
+        out.extend_from_slice(data);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(kind);
+        crc.update(data);
+        out.extend_from_slice(&crc.finalize().to_be_bytes());
+    }
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    let mut ihdr = Vec::new();
+    ihdr.extend_from_slice(&128u32.to_be_bytes());
+    ihdr.extend_from_slice(&128u32.to_be_bytes());
+    ihdr.extend_from_slice(&[8, 6, 0, 0, 0]);
+    chunk(&mut png, b"IHDR", &ihdr);
+    let mut state = 0x2545_f491_u32;
+    let noise: Vec<u8> = (0..50_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            state.to_le_bytes()[0]
+        })
+        .collect();
+    chunk(&mut png, b"IDAT", &noise);
+    chunk(&mut png, b"IEND", &[]);
+    png
+}
+
+fn baking(c: &mut Criterion) {
+    use cairn_credentials::bake::{self, BadgeVersion, Payload};
+    let png = png_50kb();
+    let payload = Payload::Json(realistic_credential().to_string());
+    let baked = bake::bake_png(&png, BadgeVersion::V3, &payload).expect("baked");
+    let mut group = c.benchmark_group("baking a 50 KB PNG");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("bake", |b| {
+        b.iter(|| bake::bake_png(black_box(&png), BadgeVersion::V3, &payload).expect("baked"))
+    });
+    group.bench_function("unbake", |b| {
+        b.iter(|| bake::unbake(black_box(&baked)).expect("unbaked"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, signing, vc_jwt, baking);
 criterion_main!(benches);
