@@ -488,24 +488,7 @@ pub(crate) fn expand_iri(
         return Ok(None);
     }
     let mut defining = defining;
-    if let Some((local, defined, override_protected)) = defining.as_mut()
-        && local.contains_key(value)
-        && defined.get(value) != Some(&true)
-    {
-        let term = prefix_static(local, value)?;
-        let default_protected = local
-            .get("@protected")
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        define_term(
-            active,
-            local,
-            term,
-            defined,
-            default_protected,
-            *override_protected,
-        )?;
-    }
+    define_pending(active, &mut defining, value)?;
     if vocab && let Some(def) = active.terms.get(value) {
         return Ok(def.iri.as_deref().map(str::to_owned));
     }
@@ -514,24 +497,7 @@ pub(crate) fn expand_iri(
         if prefix == "_" || suffix.starts_with("//") {
             return Ok(Some(value.to_owned()));
         }
-        if let Some((local, defined, override_protected)) = defining.as_mut()
-            && local.contains_key(prefix)
-            && defined.get(prefix) != Some(&true)
-        {
-            let term = prefix_static(local, prefix)?;
-            let default_protected = local
-                .get("@protected")
-                .and_then(Value::as_bool)
-                .unwrap_or(false);
-            define_term(
-                active,
-                local,
-                term,
-                defined,
-                default_protected,
-                *override_protected,
-            )?;
-        }
+        define_pending(active, &mut defining, prefix)?;
         if let Some(def) = active.terms.get(prefix).filter(|d| d.prefix)
             && let Some(iri) = &def.iri
         {
@@ -546,6 +512,34 @@ pub(crate) fn expand_iri(
     }
     // No base IRI: a relative reference stays as it is (and RDF drops it).
     Ok(Some(value.to_owned()))
+}
+
+/// While a context is being processed, defines `name` first when that
+/// context defines it and it is not defined yet.
+fn define_pending(
+    active: &mut ActiveContext,
+    defining: &mut Option<Defining<'_>>,
+    name: &str,
+) -> Result<(), FastError> {
+    if let Some((local, defined, override_protected)) = defining.as_mut()
+        && local.contains_key(name)
+        && defined.get(name) != Some(&true)
+    {
+        let term = prefix_static(local, name)?;
+        let default_protected = local
+            .get("@protected")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        define_term(
+            active,
+            local,
+            term,
+            defined,
+            default_protected,
+            *override_protected,
+        )?;
+    }
+    Ok(())
 }
 
 /// IRI expansion against an already processed context (no definitions).
