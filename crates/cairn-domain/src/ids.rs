@@ -61,4 +61,14 @@ id_type!(
     JobId,
     /// An entry in the audit log.
     AuditEventId,
+    /// A micro-credential definition.
+    AchievementId,
+    /// One version of a micro-credential's criteria, rubric and requirements.
+    AchievementVersionId,
+    /// A step on an organization's level scale.
+    LevelId,
+    /// An organization-wide rubric or requirement template.
+    TemplateId,
+    /// A stack (pathway) of micro-credentials.
+    StackId,
 );

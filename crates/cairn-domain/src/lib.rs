@@ -3,6 +3,7 @@
 //! every use case consults. Time and identifiers are passed in by callers.
 
 pub mod account;
+pub mod achievement;
 pub mod ids;
 pub mod organization;
 pub mod policy;
