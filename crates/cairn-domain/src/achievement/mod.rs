@@ -1,6 +1,7 @@
 //! Micro-credentials ("achievements"): their rubric, evidence
 //! requirements, prerequisites and life cycle.
 
+pub mod fields;
 pub mod prerequisite;
 pub mod requirement;
 pub mod rubric;
