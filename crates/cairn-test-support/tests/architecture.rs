@@ -8,6 +8,7 @@ use std::path::PathBuf;
 const ALLOWED: &[(&str, &[&str])] = &[
     ("cairn-domain", &[]),
     ("cairn-rdf", &[]),
+    ("cairn-media", &[]),
     ("cairn-credentials", &["cairn-rdf"]),
     ("cairn-store", &["cairn-domain"]),
     ("cairn-app", &["cairn-domain", "cairn-store"]),
