@@ -32,10 +32,15 @@
 //!   `sodipodi:namedview`) and attributes outside the SVG, XLink and XML
 //!   namespaces are removed.
 //!
+//! - **Limits** refuse an SVG outright: [`MAX_INPUT_BYTES`],
+//!   [`MAX_ELEMENTS`], [`MAX_DEPTH`], [`MAX_DIMENSION`], and
+//!   [`MAX_EXPANDED_ELEMENTS`] (references expanded, against "use bombs");
+//!   references that loop back on themselves are refused too.
+//!
 //! The output is idempotent: sanitizing it again changes nothing and removes
 //! nothing.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
@@ -48,6 +53,10 @@ pub const MAX_ELEMENTS: usize = 10_000;
 pub const MAX_DEPTH: usize = 64;
 /// The largest width, height or viewBox extent, in user units (pixels).
 pub const MAX_DIMENSION: f64 = 4096.0;
+/// The most elements a renderer may have to draw once every reference
+/// (`<use href="#…">`, `url(#…)`) is expanded: stops "use bombs", where a few
+/// elements that each reference the previous ten times multiply into billions.
+pub const MAX_EXPANDED_ELEMENTS: u64 = 250_000;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
@@ -88,6 +97,10 @@ pub enum SvgError {
     TooManyElements,
     #[error("The SVG is nested too deeply (more than 64 levels)")]
     TooDeep,
+    #[error("The SVG repeats its parts too many times to be drawn safely")]
+    TooManyRepeats,
+    #[error("The SVG has a part that refers to itself")]
+    SelfReference,
     #[error("The SVG's {0} is not a usable size (at most 4096 pixels)")]
     BadDimension(&'static str),
     #[error("The SVG does not say how large it is: give it a viewBox or a width and height")]
@@ -130,6 +143,7 @@ pub fn sanitize(input: &[u8]) -> Result<Sanitized, SvgError> {
         return Err(SvgError::NotSvg);
     }
     check_shape(&doc)?;
+    check_expansion(&doc)?;
     let (width, height) = intrinsic_size(root)?;
 
     let mut writer = Writer::default();
@@ -178,6 +192,92 @@ fn check_shape(doc: &Document<'_>) -> Result<(), SvgError> {
             }
             if d > MAX_DEPTH {
                 return Err(SvgError::TooDeep);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Weigh every element as the number of elements drawn when it is drawn:
+/// itself, its children, and whatever it references by fragment. Iterative,
+/// so a long chain of references cannot overflow the stack.
+fn check_expansion(doc: &Document<'_>) -> Result<(), SvgError> {
+    const FRESH: u8 = 0;
+    const ON_PATH: u8 = 1;
+    const DONE: u8 = 2;
+
+    let mut ids: HashMap<&str, Node<'_, '_>> = HashMap::new();
+    for node in doc.descendants().filter(Node::is_element) {
+        if let Some(id) = node.attribute("id") {
+            ids.entry(id).or_insert(node);
+        }
+    }
+    let references = |node: Node<'_, '_>| -> Vec<usize> {
+        let mut targets = Vec::new();
+        for attr in node.attributes() {
+            let value = attr.value();
+            if attr.name() == "href"
+                && let Some(target) = value.trim().strip_prefix('#').and_then(|id| ids.get(id))
+            {
+                targets.push(target.id().get_usize());
+            }
+            let mut rest = value;
+            while let Some(at) = rest.find("url(#") {
+                let after = rest.get(at + 5..).unwrap_or_default();
+                let end = after.find(')').unwrap_or(after.len());
+                if let Some(target) = after.get(..end).and_then(|id| ids.get(id.trim())) {
+                    targets.push(target.id().get_usize());
+                }
+                rest = after.get(end..).unwrap_or_default();
+            }
+        }
+        targets
+    };
+    let nodes: Vec<Node<'_, '_>> = doc.descendants().collect();
+    let mut state = vec![FRESH; nodes.len()];
+    let mut weight = vec![0_u64; nodes.len()];
+    let dependencies = |index: usize| -> Vec<usize> {
+        let Some(node) = nodes.get(index) else {
+            return Vec::new();
+        };
+        // A template's content is drawn only where it is referenced.
+        let mut deps: Vec<usize> = node
+            .children()
+            .filter(|c| c.is_element() && !TEMPLATES.contains(&c.tag_name().name()))
+            .map(|c| c.id().get_usize())
+            .collect();
+        deps.extend(references(*node));
+        deps
+    };
+    let mut stack: Vec<(usize, bool)> = vec![(doc.root_element().id().get_usize(), false)];
+    while let Some((index, finished)) = stack.pop() {
+        if finished {
+            let total = dependencies(index).iter().fold(1_u64, |sum, d| {
+                sum.saturating_add(weight.get(*d).copied().unwrap_or(0))
+            });
+            if total > MAX_EXPANDED_ELEMENTS {
+                return Err(SvgError::TooManyRepeats);
+            }
+            if let Some(w) = weight.get_mut(index) {
+                *w = total;
+            }
+            if let Some(s) = state.get_mut(index) {
+                *s = DONE;
+            }
+            continue;
+        }
+        if state.get(index) != Some(&FRESH) {
+            continue;
+        }
+        if let Some(s) = state.get_mut(index) {
+            *s = ON_PATH;
+        }
+        stack.push((index, true));
+        for dep in dependencies(index) {
+            match state.get(dep) {
+                Some(&FRESH) => stack.push((dep, false)),
+                Some(&ON_PATH) => return Err(SvgError::SelfReference),
+                _ => {}
             }
         }
     }
@@ -306,6 +406,19 @@ const ELEMENTS: &[&str] = &[
     "title",
     "desc",
     "image",
+];
+
+/// Elements whose content is drawn only where something references them.
+const TEMPLATES: &[&str] = &[
+    "defs",
+    "symbol",
+    "clipPath",
+    "mask",
+    "pattern",
+    "marker",
+    "linearGradient",
+    "radialGradient",
+    "filter",
 ];
 
 /// Elements removed but whose allowed children are kept.

@@ -539,3 +539,47 @@ proptest! {
         check_idempotent(&bytes)?;
     }
 }
+
+#[test]
+fn use_bombs_are_refused() {
+    let mut body = String::from(r#"<defs><path id="l0" d="M0 0h1"/>"#);
+    for level in 1..=9 {
+        let prev = level - 1;
+        body.push_str(&format!(r#"<g id="l{level}">"#));
+        for _ in 0..10 {
+            body.push_str(&format!(r##"<use href="#l{prev}"/>"##));
+        }
+        body.push_str("</g>");
+    }
+    body.push_str(r##"</defs><use href="#l9"/>"##);
+    assert_eq!(
+        sanitize(wrap(&body).as_bytes()),
+        Err(SvgError::TooManyRepeats)
+    );
+}
+
+#[test]
+fn references_in_a_loop_are_refused() {
+    let looped = wrap(r##"<g id="a"><use href="#b"/></g><g id="b"><use xlink:href="#a"/></g>"##);
+    assert_eq!(sanitize(looped.as_bytes()), Err(SvgError::SelfReference));
+    let own = wrap(r##"<g id="a"><use href="#a"/></g>"##);
+    assert_eq!(sanitize(own.as_bytes()), Err(SvgError::SelfReference));
+    let through_url = wrap(
+        r##"<clipPath id="c"><rect width="1" height="1" clip-path="url(#c)"/></clipPath><g clip-path="url(#c)"/>"##,
+    );
+    assert_eq!(
+        sanitize(through_url.as_bytes()),
+        Err(SvgError::SelfReference)
+    );
+}
+
+#[test]
+fn a_long_chain_of_references_does_not_overflow() {
+    let mut body = String::from(r#"<defs><rect id="r0" width="1" height="1"/>"#);
+    for i in 1..4000 {
+        body.push_str(&format!(r##"<use id="r{i}" href="#r{}"/>"##, i - 1));
+    }
+    body.push_str(r##"</defs><use href="#r3999"/>"##);
+    let s = clean(&wrap(&body));
+    assert!(s.removed.is_empty());
+}
