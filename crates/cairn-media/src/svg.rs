@@ -302,13 +302,21 @@ fn intrinsic_size(root: Node<'_, '_>) -> Result<(f64, f64), SvgError> {
     };
     let width = declared_length(root, "width")?;
     let height = declared_length(root, "height")?;
-    match (width, height, view_box) {
-        (Some(w), Some(h), _) => Ok((w, h)),
-        (Some(w), None, Some((vw, vh))) => Ok((w, w * vh / vw)),
-        (None, Some(h), Some((vw, vh))) => Ok((h * vw / vh, h)),
-        (None, None, Some((vw, vh))) => Ok((vw, vh)),
-        _ => Err(SvgError::NoSize),
+    let (w, h) = match (width, height, view_box) {
+        (Some(w), Some(h), _) => (w, h),
+        (Some(w), None, Some((vw, vh))) => (w, w * vh / vw),
+        (None, Some(h), Some((vw, vh))) => (h * vw / vh, h),
+        (None, None, Some((vw, vh))) => (vw, vh),
+        _ => return Err(SvgError::NoSize),
+    };
+    // A size derived from the viewBox's aspect ratio must fit too.
+    if !(w.is_finite() && w > 0.0 && w <= MAX_DIMENSION) {
+        return Err(SvgError::BadDimension("width"));
     }
+    if !(h.is_finite() && h > 0.0 && h <= MAX_DIMENSION) {
+        return Err(SvgError::BadDimension("height"));
+    }
+    Ok((w, h))
 }
 
 /// A `width` or `height` on the root, in pixels; `None` when absent or a
