@@ -34,7 +34,8 @@
 //!
 //! - **Limits** refuse an SVG outright: [`MAX_INPUT_BYTES`],
 //!   [`MAX_ELEMENTS`], [`MAX_DEPTH`], [`MAX_DIMENSION`], and
-//!   [`MAX_EXPANDED_ELEMENTS`] (references expanded, against "use bombs");
+//!   [`MAX_EXPANDED_ELEMENTS`] and [`MAX_EXPANDED_DEPTH`] (references
+//!   expanded: against "use bombs" and chains that exhaust a renderer's stack);
 //!   references that loop back on themselves are refused too.
 //!
 //! The output is idempotent: sanitizing it again changes nothing and removes
@@ -57,6 +58,10 @@ pub const MAX_DIMENSION: f64 = 4096.0;
 /// (`<use href="#…">`, `url(#…)`) is expanded: stops "use bombs", where a few
 /// elements that each reference the previous ten times multiply into billions.
 pub const MAX_EXPANDED_ELEMENTS: u64 = 250_000;
+/// The deepest nesting once references are expanded (a `<use>` of a `<use>`
+/// of …): renderers recurse through it, so a long chain would exhaust their
+/// stack (resvg overflows a 2 MB thread stack at a few hundred).
+pub const MAX_EXPANDED_DEPTH: u32 = 64;
 
 const SVG_NS: &str = "http://www.w3.org/2000/svg";
 const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
@@ -95,7 +100,7 @@ pub enum SvgError {
     EntitiesDeclared,
     #[error("The SVG has more than 10,000 elements")]
     TooManyElements,
-    #[error("The SVG is nested too deeply (more than 64 levels)")]
+    #[error("The SVG is nested too deeply")]
     TooDeep,
     #[error("The SVG repeats its parts too many times to be drawn safely")]
     TooManyRepeats,
@@ -236,6 +241,7 @@ fn check_expansion(doc: &Document<'_>) -> Result<(), SvgError> {
     let nodes: Vec<Node<'_, '_>> = doc.descendants().collect();
     let mut state = vec![FRESH; nodes.len()];
     let mut weight = vec![0_u64; nodes.len()];
+    let mut depth = vec![0_u32; nodes.len()];
     let dependencies = |index: usize| -> Vec<usize> {
         let Some(node) = nodes.get(index) else {
             return Vec::new();
@@ -252,14 +258,27 @@ fn check_expansion(doc: &Document<'_>) -> Result<(), SvgError> {
     let mut stack: Vec<(usize, bool)> = vec![(doc.root_element().id().get_usize(), false)];
     while let Some((index, finished)) = stack.pop() {
         if finished {
-            let total = dependencies(index).iter().fold(1_u64, |sum, d| {
+            let deps = dependencies(index);
+            let total = deps.iter().fold(1_u64, |sum, d| {
                 sum.saturating_add(weight.get(*d).copied().unwrap_or(0))
             });
             if total > MAX_EXPANDED_ELEMENTS {
                 return Err(SvgError::TooManyRepeats);
             }
+            let deepest = deps
+                .iter()
+                .filter_map(|d| depth.get(*d).copied())
+                .max()
+                .unwrap_or(0)
+                + 1;
+            if deepest > MAX_EXPANDED_DEPTH {
+                return Err(SvgError::TooDeep);
+            }
             if let Some(w) = weight.get_mut(index) {
                 *w = total;
+            }
+            if let Some(d) = depth.get_mut(index) {
+                *d = deepest;
             }
             if let Some(s) = state.get_mut(index) {
                 *s = DONE;

@@ -1,6 +1,7 @@
 //! Rendering badges to PNG with the bundled font.
 
 use cairn_media::render::{RenderError, render_png};
+use cairn_media::svg::SvgError;
 use resvg::tiny_skia::Pixmap;
 
 fn badge(text: &str, family: &str) -> String {
@@ -81,4 +82,39 @@ fn external_images_are_not_loaded() {
     let png = render_png(svg, 10).expect("renders");
     let pixmap = Pixmap::decode_png(&png).expect("a PNG");
     assert!(pixmap.pixels().iter().all(|p| p.alpha() == 0));
+}
+
+/// The deepest SVG the sanitizer accepts, built either way, renders on a
+/// thread with half the default stack: the limits keep resvg's recursion safe.
+#[test]
+fn the_deepest_accepted_svgs_render_on_a_small_stack() {
+    const NS: &str = r#"xmlns="http://www.w3.org/2000/svg" width="10" height="10""#;
+    let chain = |n: usize| {
+        let mut body = format!(r#"<svg {NS}><defs><rect id="r0" width="1" height="1"/>"#);
+        for i in 1..n {
+            body.push_str(&format!(r##"<use id="r{i}" href="#r{}"/>"##, i - 1));
+        }
+        body.push_str(&format!(r##"</defs><use href="#r{}"/></svg>"##, n - 1));
+        body
+    };
+    let nested = |n: usize| {
+        format!(
+            r#"<svg {NS}>{}<rect width="1" height="1"/>{}</svg>"#,
+            "<g>".repeat(n),
+            "</g>".repeat(n)
+        )
+    };
+    assert!(matches!(
+        render_png(&chain(500), 10),
+        Err(RenderError::Svg(SvgError::TooDeep))
+    ));
+    for svg in [chain(62), nested(61)] {
+        let rendered = std::thread::Builder::new()
+            .stack_size(1024 * 1024)
+            .spawn(move || render_png(&svg, 10).map(|png| png.len()))
+            .expect("a thread")
+            .join()
+            .expect("no overflow");
+        assert!(rendered.is_ok(), "{rendered:?}");
+    }
 }

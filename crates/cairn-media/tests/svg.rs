@@ -576,12 +576,15 @@ fn references_in_a_loop_are_refused() {
 }
 
 #[test]
-fn a_long_chain_of_references_does_not_overflow() {
-    let mut body = String::from(r#"<defs><rect id="r0" width="1" height="1"/>"#);
-    for i in 1..4000 {
-        body.push_str(&format!(r##"<use id="r{i}" href="#r{}"/>"##, i - 1));
-    }
-    body.push_str(r##"</defs><use href="#r3999"/>"##);
-    let s = clean(&wrap(&body));
-    assert!(s.removed.is_empty());
+fn a_long_chain_of_references_is_refused_without_overflow() {
+    let chain = |n: usize| {
+        let mut body = String::from(r#"<defs><rect id="r0" width="1" height="1"/>"#);
+        for i in 1..n {
+            body.push_str(&format!(r##"<use id="r{i}" href="#r{}"/>"##, i - 1));
+        }
+        body.push_str(&format!(r##"</defs><use href="#r{}"/>"##, n - 1));
+        wrap(&body)
+    };
+    assert!(clean(&chain(60)).removed.is_empty());
+    assert_eq!(sanitize(chain(9_000).as_bytes()), Err(SvgError::TooDeep));
 }
