@@ -2,6 +2,7 @@
 //! requirements, prerequisites and life cycle.
 
 pub mod fields;
+pub mod ladder;
 pub mod prerequisite;
 pub mod requirement;
 pub mod rubric;
