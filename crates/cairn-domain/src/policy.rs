@@ -32,6 +32,14 @@ pub enum Action {
     RemoveMember { roles: RoleSet, target: UserId },
     /// Change an account: emails, password, sessions, API tokens.
     ManageAccount { owner: UserId },
+    /// See an organization's drafts and archived micro-credentials, its
+    /// templates and stacks in progress.
+    ViewDrafts { roles: RoleSet },
+    /// Write, version, publish and archive micro-credentials; manage
+    /// templates and stacks; upload or design badge images.
+    AuthorAchievements { roles: RoleSet },
+    /// Change the organization's level scale.
+    ManageLevels { roles: RoleSet },
 }
 
 /// Why an action was refused.
@@ -69,6 +77,20 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             org_admin(roles) || (target == actor.user_id && roles.is_member())
         }
         Action::ManageAccount { owner } => owner == actor.user_id,
+        Action::ViewDrafts { roles } => {
+            org_admin(roles)
+                || roles.has(Role::Author)
+                || roles.has(Role::Reviewer)
+                || roles.has(Role::Coach)
+        }
+        Action::AuthorAchievements { roles } => {
+            let allowed = org_admin(roles) || roles.has(Role::Author);
+            if allowed && !actor.email_verified && !actor.platform_admin {
+                return Err(Denied::EmailNotVerified);
+            }
+            allowed
+        }
+        Action::ManageLevels { roles } => org_admin(roles),
     };
     if allowed {
         Ok(())
@@ -288,5 +310,33 @@ mod tests {
     fn an_organization_keeps_an_admin() {
         assert_eq!(ensure_admin_remains(0), Err(LastAdmin));
         assert_eq!(ensure_admin_remains(1), Ok(()));
+    }
+
+    #[test]
+    fn authors_and_admins_write_micro_credentials_and_staff_see_drafts() {
+        let author = RoleSet::of([Role::Author]);
+        let reviewer = RoleSet::of([Role::Reviewer]);
+        for roles in [admin(), author] {
+            assert!(can(&actor(), Action::AuthorAchievements { roles }));
+            assert!(can(&actor(), Action::ViewDrafts { roles }));
+        }
+        assert!(!can(&actor(), Action::AuthorAchievements { roles: reviewer }));
+        assert!(can(&actor(), Action::ViewDrafts { roles: reviewer }));
+        assert!(!can(&actor(), Action::AuthorAchievements { roles: member() }));
+        assert!(!can(&actor(), Action::ViewDrafts { roles: member() }));
+        assert!(can(
+            &platform_admin(),
+            Action::AuthorAchievements { roles: member() }
+        ));
+        let unverified = Actor {
+            email_verified: false,
+            ..actor()
+        };
+        assert_eq!(
+            authorize(&unverified, Action::AuthorAchievements { roles: author }),
+            Err(Denied::EmailNotVerified)
+        );
+        assert!(can(&actor(), Action::ManageLevels { roles: admin() }));
+        assert!(!can(&actor(), Action::ManageLevels { roles: author }));
     }
 }

@@ -3,9 +3,11 @@
 
 use crate::FieldErrors;
 use crate::organization::{parse_name, parse_website};
+use serde::{Deserialize, Serialize};
 
 /// How a micro-credential is paid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Price {
     /// No cost to anyone.
     Free,
@@ -14,7 +16,7 @@ pub enum Price {
 }
 
 /// An alignment to a standards framework.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Alignment {
     pub name: String,
     pub url: String,
@@ -23,7 +25,7 @@ pub struct Alignment {
 }
 
 /// The descriptive fields of a micro-credential.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AchievementFields {
     pub title: String,
     pub summary: String,
@@ -39,6 +41,10 @@ pub struct AchievementFields {
     /// Months an award stays valid; `None` for no expiry.
     pub valid_months: Option<u32>,
     pub price: Price,
+    /// Whether a sponsor's seat or code can cover the price (or, when free,
+    /// whether sponsors may enrol people).
+    #[serde(default)]
+    pub sponsorable: bool,
     /// Whether an award waits for the issuer's confirmation with the coach.
     pub requires_confirmation: bool,
 }
@@ -63,6 +69,7 @@ pub struct AchievementInput<'a> {
     pub valid_months: &'a str,
     /// e.g. "0", "49.00"
     pub price: &'a str,
+    pub sponsorable: bool,
     pub requires_confirmation: bool,
 }
 
@@ -214,6 +221,7 @@ impl AchievementFields {
                 credit_hundredths,
                 valid_months,
                 price,
+                sponsorable: input.sponsorable,
                 requires_confirmation: input.requires_confirmation,
             }),
             _ => Err(errors),

@@ -6,6 +6,7 @@ pub mod ladder;
 pub mod prerequisite;
 pub mod requirement;
 pub mod rubric;
+pub mod search;
 
 use thiserror::Error;
 

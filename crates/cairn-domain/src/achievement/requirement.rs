@@ -3,9 +3,11 @@
 
 use crate::FieldErrors;
 use crate::organization::parse_name;
+use serde::{Deserialize, Serialize};
 
 /// A kind of evidence a requirement accepts.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum EvidenceKind {
     File,
     Video,
@@ -48,14 +50,43 @@ impl EvidenceKind {
     }
 }
 
-/// A validated evidence requirement.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A validated evidence requirement. Reading one back from JSON checks it
+/// again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RequirementParts")]
 pub struct EvidenceRequirement {
     pub prompt: String,
     pub guidance: String,
     pub kinds: Vec<EvidenceKind>,
     pub min_count: u32,
     pub checklist: Vec<String>,
+}
+
+#[derive(Deserialize)]
+struct RequirementParts {
+    prompt: String,
+    #[serde(default)]
+    guidance: String,
+    kinds: Vec<EvidenceKind>,
+    min_count: u32,
+    #[serde(default)]
+    checklist: Vec<String>,
+}
+
+impl TryFrom<RequirementParts> for EvidenceRequirement {
+    type Error = String;
+    fn try_from(p: RequirementParts) -> Result<Self, String> {
+        let kinds: Vec<&str> = p.kinds.iter().map(|k| k.as_str()).collect();
+        let checklist: Vec<&str> = p.checklist.iter().map(String::as_str).collect();
+        EvidenceRequirement::parse(
+            &p.prompt,
+            &p.guidance,
+            &kinds,
+            &p.min_count.to_string(),
+            &checklist,
+        )
+        .map_err(|e| e.to_string())
+    }
 }
 
 /// The most items a requirement may ask for.

@@ -3,15 +3,16 @@
 //! passes.
 
 use crate::FieldErrors;
+use serde::{Deserialize, Serialize};
 
 /// One performance level, from lowest to highest in the rubric's order.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PerformanceLevel {
     pub name: String,
 }
 
 /// One criterion: what is judged, and a descriptor per level.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Criterion {
     pub name: String,
     pub description: String,
@@ -22,7 +23,8 @@ pub struct Criterion {
 }
 
 /// How scores pass.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum PassingRule {
     /// Every criterion scored at or above the level with this index.
     AllAtLeast { level: usize },
@@ -32,12 +34,28 @@ pub enum PassingRule {
     Both { level: usize, points: u32 },
 }
 
-/// A validated rubric.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A validated rubric. Reading one back from JSON checks it again, so a
+/// stored or submitted rubric can never skip [`Rubric::new`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "RubricParts")]
 pub struct Rubric {
     levels: Vec<PerformanceLevel>,
     criteria: Vec<Criterion>,
     rule: PassingRule,
+}
+
+#[derive(Deserialize)]
+struct RubricParts {
+    levels: Vec<PerformanceLevel>,
+    criteria: Vec<Criterion>,
+    rule: PassingRule,
+}
+
+impl TryFrom<RubricParts> for Rubric {
+    type Error = String;
+    fn try_from(p: RubricParts) -> Result<Self, String> {
+        Rubric::new(p.levels, p.criteria, p.rule).map_err(|e| e.to_string())
+    }
 }
 
 /// What scoring against a rubric came to.
