@@ -11,6 +11,9 @@ pub enum StoreError {
     /// e.g. `ux_user_emails_email`.
     #[error("conflict on {constraint}")]
     Conflict { constraint: String },
+    /// The row changed since the caller read it (optimistic locking).
+    #[error("changed by someone else since it was read")]
+    Stale,
     /// The store was configured wrongly.
     #[error("{0}")]
     Config(String),
@@ -46,6 +49,20 @@ const UNIQUE_INDEXES: &[(&str, &str)] = &[
     ("ux_invitations_token_hash", "invitations.token_hash"),
     ("ux_api_tokens_token_hash", "api_tokens.token_hash"),
     ("ux_jobs_dedupe_key", "jobs.dedupe_key"),
+    ("ux_levels_org_name", "levels.organization_id, levels.name"),
+    (
+        "ux_templates_org_kind_name",
+        "templates.organization_id, templates.kind, templates.name",
+    ),
+    (
+        "ux_achievements_org_slug",
+        "achievements.organization_id, achievements.slug",
+    ),
+    (
+        "ux_achievement_versions_number",
+        "achievement_versions.achievement_id, achievement_versions.number",
+    ),
+    ("ux_stacks_org_slug", "stacks.organization_id, stacks.slug"),
 ];
 
 impl From<DbErr> for StoreError {

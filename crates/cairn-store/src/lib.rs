@@ -5,6 +5,7 @@
 //! [`Tx`] alike, through the [`Repos`] trait, so a use case writes several
 //! rows in one transaction with the same functions it reads with.
 
+pub mod achievements;
 pub mod api_tokens;
 pub mod audit;
 pub mod blobs;
@@ -13,11 +14,14 @@ pub mod email_tokens;
 mod entities;
 mod error;
 pub mod jobs;
+pub mod levels;
 pub mod memberships;
 mod migration;
 pub mod organizations;
 pub mod rate_limits;
 pub mod sessions;
+pub mod stacks;
+pub mod templates;
 pub mod users;
 
 pub use error::{StoreError, StoreResult};
@@ -170,6 +174,18 @@ pub trait Repos {
     }
     fn audit(&self) -> audit::Audit<'_, Self::Conn> {
         audit::Audit(self.conn())
+    }
+    fn achievements(&self) -> achievements::Achievements<'_, Self::Conn> {
+        achievements::Achievements(self.conn())
+    }
+    fn levels(&self) -> levels::Levels<'_, Self::Conn> {
+        levels::Levels(self.conn())
+    }
+    fn templates(&self) -> templates::Templates<'_, Self::Conn> {
+        templates::Templates(self.conn())
+    }
+    fn stacks(&self) -> stacks::Stacks<'_, Self::Conn> {
+        stacks::Stacks(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

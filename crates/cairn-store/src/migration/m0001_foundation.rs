@@ -8,7 +8,7 @@ use sea_orm_migration::schema::*;
 #[derive(DeriveMigrationName)]
 pub struct Migration;
 
-fn fk(
+pub(super) fn fk(
     from_table: &'static str,
     from_col: &'static str,
     to_table: &'static str,
@@ -22,7 +22,7 @@ fn fk(
         .take()
 }
 
-fn index(
+pub(super) fn index(
     table: &'static str,
     name: &str,
     cols: &[&'static str],
@@ -39,11 +39,11 @@ fn index(
     stmt.take()
 }
 
-fn ts(col: &'static str) -> ColumnDef {
+pub(super) fn ts(col: &'static str) -> ColumnDef {
     timestamp_with_time_zone(col)
 }
 
-fn ts_null(col: &'static str) -> ColumnDef {
+pub(super) fn ts_null(col: &'static str) -> ColumnDef {
     timestamp_with_time_zone_null(col)
 }
 

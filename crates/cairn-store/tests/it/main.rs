@@ -2,6 +2,7 @@
 //! `CAIRN_TEST_POSTGRES_URL` is set, on PostgreSQL.
 
 mod accounts;
+mod achievements;
 mod jobs;
 mod organizations;
 
