@@ -1,12 +1,14 @@
 //! Open Badges 2.0 and 3.0, CLR 2.0 and W3C Verifiable Credentials: the
 //! documents, their canonical form, proofs, issuer keys, status lists,
-//! baked images and verification. This crate knows nothing of Cairn's
-//! workflow; it can be used on its own.
+//! baked images, verification, and reading achievements defined elsewhere
+//! (OB 2.0 BadgeClass, OB 3.0 Achievement) for import. This crate knows
+//! nothing of Cairn's workflow; it can be used on its own.
 
 pub mod bake;
 pub mod clr;
 pub mod contexts;
 pub mod fast;
+pub mod import;
 pub mod jsonld;
 pub mod jwt;
 pub mod keys;
