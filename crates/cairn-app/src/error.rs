@@ -68,6 +68,7 @@ impl From<StoreError> for AppError {
                 field: None,
                 message: format!("This conflicts with existing data ({constraint})."),
             },
+            StoreError::Stale => crate::achievements::stale(),
             other => AppError::Internal(other.into()),
         }
     }

@@ -4,13 +4,16 @@
 //! the CLI both call these; nothing else writes.
 
 pub mod accounts;
+pub mod achievements;
 pub mod admin;
 pub mod api_tokens;
+pub mod catalog;
 mod audit;
 pub mod clock;
 pub mod emails;
 mod error;
 pub mod jobs;
+pub mod library;
 pub mod mail;
 pub mod members;
 pub mod organizations;

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set,
+    QueryOrder, QuerySelect, Set,
 };
 
 /// One step on the scale.
@@ -113,6 +113,19 @@ impl<C: ConnectionTrait> Levels<'_, C> {
         Ok(achievement::Entity::find()
             .filter(achievement::Column::LevelId.eq(id.0))
             .count(self.0)
+            .await?)
+    }
+
+    /// Every level name in use by some organization, alphabetically, for
+    /// filters that work across organizations.
+    pub async fn distinct_names(&self) -> StoreResult<Vec<String>> {
+        Ok(level::Entity::find()
+            .select_only()
+            .column(level::Column::Name)
+            .distinct()
+            .order_by_asc(level::Column::Name)
+            .into_tuple()
+            .all(self.0)
             .await?)
     }
 

@@ -58,6 +58,123 @@ impl TryFrom<RubricParts> for Rubric {
     }
 }
 
+/// One criterion as typed in a form: points as text, empty for none.
+#[derive(Clone, Debug, Default)]
+pub struct CriterionForm<'a> {
+    pub name: &'a str,
+    pub description: &'a str,
+    pub descriptors: Vec<&'a str>,
+    pub points: Vec<&'a str>,
+}
+
+/// A rubric as typed in a form. `rule` is `all`, `points` or `both`;
+/// `rule_level` the index of the required level; `rule_points` a number.
+#[derive(Clone, Debug, Default)]
+pub struct RubricForm<'a> {
+    pub levels: Vec<&'a str>,
+    pub criteria: Vec<CriterionForm<'a>>,
+    pub rule: &'a str,
+    pub rule_level: &'a str,
+    pub rule_points: &'a str,
+}
+
+impl RubricForm<'_> {
+    /// Checks the form into a rubric; blank trailing rows (a form's spare
+    /// "add another" row) are ignored, and every problem names its field.
+    pub fn parse(&self) -> Result<Rubric, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let levels: Vec<PerformanceLevel> = self
+            .levels
+            .iter()
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .map(|name| PerformanceLevel {
+                name: name.to_owned(),
+            })
+            .collect();
+        let mut criteria = Vec::new();
+        for (i, c) in self.criteria.iter().enumerate() {
+            let blank = c.name.trim().is_empty()
+                && c.description.trim().is_empty()
+                && c.descriptors.iter().all(|d| d.trim().is_empty())
+                && c.points.iter().all(|p| p.trim().is_empty());
+            if blank {
+                continue;
+            }
+            let mut descriptors: Vec<String> =
+                c.descriptors.iter().map(|d| d.trim().to_owned()).collect();
+            descriptors.resize(levels.len(), String::new());
+            descriptors.truncate(levels.len());
+            let typed: Vec<&str> = c
+                .points
+                .iter()
+                .take(levels.len())
+                .map(|p| p.trim())
+                .collect();
+            let points = if typed.iter().all(|p| p.is_empty()) {
+                None
+            } else {
+                let mut values = Vec::new();
+                for (j, p) in typed.iter().enumerate() {
+                    match p.parse::<u32>() {
+                        Ok(v) if v <= 1000 => values.push(v),
+                        _ => errors.add(
+                            &format!("criteria[{i}].points[{j}]"),
+                            "Enter whole points from 0 to 1000.",
+                        ),
+                    }
+                }
+                Some(values)
+            };
+            criteria.push(Criterion {
+                name: c.name.trim().to_owned(),
+                description: c.description.trim().to_owned(),
+                descriptors,
+                points,
+            });
+        }
+        let level = match self.rule_level.trim().parse::<usize>() {
+            Ok(l) => Some(l),
+            Err(_) if self.rule == "points" => Some(0),
+            Err(_) => {
+                errors.add("rule_level", "Choose the level every criterion must reach.");
+                None
+            }
+        };
+        let points = match self.rule_points.trim().parse::<u32>() {
+            Ok(p) => Some(p),
+            Err(_) if self.rule == "all" => Some(0),
+            Err(_) => {
+                errors.add("rule_points", "Enter the total points needed to pass.");
+                None
+            }
+        };
+        let rule = match (self.rule, level, points) {
+            ("all", Some(level), _) => Some(PassingRule::AllAtLeast { level }),
+            ("points", _, Some(points)) => Some(PassingRule::TotalPointsAtLeast { points }),
+            ("both", Some(level), Some(points)) => Some(PassingRule::Both { level, points }),
+            ("all" | "points" | "both", _, _) => None,
+            _ => {
+                errors.add("rule", "Choose how a submission passes.");
+                None
+            }
+        };
+        let Some(rule) = rule else {
+            return Err(errors);
+        };
+        match Rubric::new(levels, criteria, rule) {
+            Ok(r) if errors.is_empty() => Ok(r),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                for e in more.iter() {
+                    errors.add(&e.field, e.message.clone());
+                }
+                Err(errors)
+            }
+        }
+    }
+}
+
 /// What scoring against a rubric came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Evaluation {
@@ -368,5 +485,45 @@ mod tests {
             errors.for_field("criteria[1].name"),
             Some("Two criteria have this name.")
         );
+    }
+
+    #[test]
+    fn a_typed_form_becomes_a_rubric_and_blank_spare_rows_are_ignored() {
+        let form = RubricForm {
+            levels: vec!["Beginning", "Developing", "Proficient", ""],
+            criteria: vec![
+                CriterionForm {
+                    name: "Fidelity",
+                    description: "",
+                    descriptors: vec!["a", "b", "c", ""],
+                    points: vec!["1", "2", "3", ""],
+                },
+                CriterionForm::default(),
+            ],
+            rule: "both",
+            rule_level: "1",
+            rule_points: "2",
+        };
+        let rubric = form.parse().expect("valid");
+        assert_eq!(rubric.levels().len(), 3);
+        assert_eq!(rubric.criteria().len(), 1);
+        assert_eq!(rubric.rule(), PassingRule::Both { level: 1, points: 2 });
+
+        let bad = RubricForm {
+            criteria: vec![CriterionForm {
+                name: "Fidelity",
+                description: "",
+                descriptors: vec!["a", "b", "c"],
+                points: vec!["1", "two", "3"],
+            }],
+            ..form
+        };
+        let errors = bad.parse().expect_err("bad points");
+        assert!(errors.for_field("criteria[0].points[1]").is_some(), "{errors}");
+        let no_rule = RubricForm {
+            rule: "",
+            ..RubricForm::default()
+        };
+        assert!(no_rule.parse().expect_err("no rule").for_field("rule").is_some());
     }
 }
