@@ -11,6 +11,8 @@ pub mod catalog;
 mod audit;
 pub mod clock;
 pub mod emails;
+pub mod images;
+pub mod import;
 mod error;
 pub mod jobs;
 pub mod library;
