@@ -5,6 +5,8 @@
 mod account;
 mod admin;
 mod auth;
+mod authoring;
+mod catalog;
 mod home;
 mod invitations;
 mod members;
@@ -29,6 +31,8 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(auth::router())
         .merge(account::router())
         .merge(orgs::router())
+        .merge(catalog::router())
+        .merge(authoring::router())
         .merge(members::router())
         .merge(invitations::router())
         .merge(admin::router())

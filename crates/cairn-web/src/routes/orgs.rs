@@ -181,6 +181,16 @@ struct ShowPage {
     org: Organization,
     departments: Vec<Department>,
     is_admin: bool,
+    catalog: cairn_app::catalog::OrganizationCatalog,
+}
+
+impl ShowPage {
+    fn hours(&self, hundredths: &u32) -> String {
+        super::catalog::hours(*hundredths)
+    }
+    fn thumb(&self, a: &cairn_store::achievements::Achievement) -> Option<String> {
+        super::catalog::image_url(a.id, a.image.png_key.as_deref(), "png")
+    }
 }
 
 async fn show(
@@ -197,11 +207,17 @@ async fn show(
         .principal
         .as_ref()
         .is_some_and(|p| can(&p.actor, Action::UpdateOrganization { roles: view.roles }));
+    let catalog = state
+        .app
+        .organization_catalog(&slug, ctx.principal.as_ref())
+        .await
+        .map_err(|e| ctx.err(e))?;
     Ok(render(&ShowPage {
         ctx: ctx.page,
         org: view.organization,
         departments: view.departments,
         is_admin,
+        catalog,
     }))
 }
 

@@ -10,6 +10,7 @@ use cairn_store::Repos;
 use cairn_store::jobs::JobStatus;
 
 const STYLESHEET: &str = include_str!("../../static/cairn.css");
+const DESIGNER_SCRIPT: &str = include_str!("../../static/designer.js");
 
 pub(super) fn router() -> Router<WebState> {
     Router::new()
@@ -17,6 +18,7 @@ pub(super) fn router() -> Router<WebState> {
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics_page))
         .route("/static/cairn.css", get(stylesheet))
+        .route("/static/designer.js", get(designer_script))
 }
 
 /// The process is up.
@@ -61,6 +63,17 @@ async fn stylesheet() -> Response {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         STYLESHEET,
+    )
+        .into_response()
+}
+
+async fn designer_script() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        DESIGNER_SCRIPT,
     )
         .into_response()
 }
