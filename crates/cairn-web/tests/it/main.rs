@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod authoring;
 mod organizations;
 mod security;
 mod system;
