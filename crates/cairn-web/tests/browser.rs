@@ -1,18 +1,21 @@
-//! A real browser walks the main journey: sign up, verify the address,
+//! A real browser walks the main journeys: sign up, verify the address,
 //! log out and in, create an organization, invite a coach, open the
-//! invitation; then one validation path on the sign-up form.
+//! invitation, then one validation path on the sign-up form; and an author
+//! writes a micro-credential with a rubric and two requirements, designs its
+//! badge, publishes it, and a visitor finds it in the catalog.
 //!
 //! It drives Debian's Chromium through chromedriver (`apt-get install
 //! chromium chromium-driver`). Without chromedriver the test is skipped
 //! with a note, unless `CAIRN_REQUIRE_BROWSER=1`, where it fails.
 //!
 //! Screenshots of each step go to `$CARGO_TARGET_DIR/browser-screenshots/`
-//! (or `target/browser-screenshots/` in the workspace).
+//! (or `target/browser-screenshots/` in the workspace), one folder per journey.
 
 use cairn_test_support::TestApp;
 use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use futures::FutureExt;
+use futures::future::BoxFuture;
 use std::io::Write;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -33,6 +36,22 @@ const INVITEE: &str = "grace@example.org";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_visitor_signs_up_creates_an_organization_and_invites_a_coach() {
+    in_browser("journey", |b, app, shots| journey(b, app, shots).boxed()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_author_designs_and_publishes_a_micro_credential_a_visitor_finds() {
+    in_browser("authoring", |b, app, shots| {
+        authoring(b, app, shots).boxed()
+    })
+    .await;
+}
+
+type Journey = for<'a> fn(&'a Client, &'a TestApp, &'a Screenshots) -> BoxFuture<'a, ()>;
+
+/// Runs a journey in a fresh Chromium against a fresh app, or skips it
+/// (with a note) when the browser is not installed.
+async fn in_browser(name: &str, run: Journey) {
     if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
         let why = format!(
             "{CHROMEDRIVER} or {CHROMIUM} is missing: install chromium and chromium-driver (apt-get install chromium chromium-driver)"
@@ -49,7 +68,7 @@ async fn a_visitor_signs_up_creates_an_organization_and_invites_a_coach() {
         return;
     }
 
-    let shots = Screenshots::new();
+    let shots = Screenshots::new(name);
     let profile = tempfile::tempdir().expect("a temporary browser profile folder");
     let driver = Chromedriver::start().await;
     let client = connect(&driver, profile.path()).await;
@@ -58,7 +77,7 @@ async fn a_visitor_signs_up_creates_an_organization_and_invites_a_coach() {
         .start()
         .await;
 
-    let outcome = AssertUnwindSafe(journey(&client, &app, &shots))
+    let outcome = AssertUnwindSafe(run(&client, &app, &shots))
         .catch_unwind()
         .await;
     if outcome.is_err() {
@@ -82,6 +101,194 @@ async fn a_visitor_signs_up_creates_an_organization_and_invites_a_coach() {
     if let Err(panic) = outcome {
         std::panic::resume_unwind(panic);
     }
+}
+
+/// Signs up and verifies the address through the emailed link.
+async fn sign_up(b: &Client, app: &TestApp, name: &str, email: &str, password: &str) {
+    let page = |path: &str| format!("{}{path}", app.address);
+    b.goto(&page("/signup")).await.expect("open /signup");
+    fill(b, "display_name", name).await;
+    fill(b, "email", email).await;
+    fill(b, "password", password).await;
+    click(b, r#"//form[@action="/signup"]//button[@type="submit"]"#).await;
+    heading(b, "Check your email").await;
+    let link = app
+        .last_email_to(email)
+        .await
+        .link()
+        .expect("a verification link");
+    b.goto(&page(&link))
+        .await
+        .expect("open the verification link");
+    click(
+        b,
+        r#"//main//button[normalize-space()="Verify my address"]"#,
+    )
+    .await;
+    heading(b, "Your account").await;
+}
+
+async fn authoring(b: &Client, app: &TestApp, shots: &Screenshots) {
+    let page = |path: &str| format!("{}{path}", app.address);
+    sign_up(b, app, "Ada Author", "ada.author@example.org", PASSWORD).await;
+    b.goto(&page("/orgs/new")).await.expect("open /orgs/new");
+    fill(b, "name", "Research Center for Learning").await;
+    fill(b, "slug", "rcl").await;
+    click(b, r#"//form[@action="/orgs"]//button[@type="submit"]"#).await;
+    heading(b, "Settings").await;
+
+    // 1. A new draft from the authoring list.
+    b.goto(&page("/orgs/rcl/author"))
+        .await
+        .expect("open the authoring list");
+    click(b, r#"//a[normalize-space()="New micro-credential"]"#).await;
+    heading(b, "New micro-credential").await;
+    fill(b, "title", "Paraphrasing Strategy").await;
+    fill(
+        b,
+        "summary",
+        "Teach students to put ideas in their own words.",
+    )
+    .await;
+    fill(
+        b,
+        "competency",
+        "Explicit instruction of the Paraphrasing Strategy",
+    )
+    .await;
+    fill(
+        b,
+        "criteria",
+        "Teaches every stage of the strategy with fidelity.",
+    )
+    .await;
+    fill(b, "credit_hours", "3").await;
+    click(b, r#"//button[normalize-space()="Create the draft"]"#).await;
+    heading(b, "Paraphrasing Strategy").await;
+    banner(b, "The draft is created").await;
+    let editor = path(b).await;
+    shots.take(b, "01-draft.png").await;
+
+    // 2. A rubric: one criterion across the four suggested levels, passing
+    //    at "Proficient".
+    click(b, r#"//a[normalize-space()="Edit the rubric"]"#).await;
+    heading(b, "Rubric").await;
+    fill(b, "criteria[0].name", "Fidelity").await;
+    for (i, d) in [
+        "Few stages",
+        "Some stages",
+        "Every stage",
+        "Every stage, adapted",
+    ]
+    .iter()
+    .enumerate()
+    {
+        fill(b, &format!("criteria[0].descriptors[{i}]"), d).await;
+    }
+    click(b, r#"//button[normalize-space()="Save the rubric"]"#).await;
+    banner(b, "The rubric is saved").await;
+    shots.take(b, "02-rubric.png").await;
+
+    // 3. Two requirements: "Add another" gives a second, empty one.
+    click(b, r#"//a[normalize-space()="Edit the requirements"]"#).await;
+    heading(b, "Evidence requirements").await;
+    fill(b, "requirements[0].prompt", "Record a lesson").await;
+    click(b, r#"//input[@id="requirements[0].kinds-video"]"#).await;
+    click(b, r#"//button[normalize-space()="Add another"]"#).await;
+    find(b, r#"//input[@id="requirements[1].prompt"]"#).await;
+    fill(b, "requirements[1].prompt", "Reflect on student work").await;
+    click(b, r#"//input[@id="requirements[1].kinds-reflection"]"#).await;
+    fill(
+        b,
+        "requirements[1].checklist",
+        "Names two students\nSays what changed",
+    )
+    .await;
+    click(b, r#"//button[normalize-space()="Save requirements"]"#).await;
+    banner(b, "The evidence requirements are saved").await;
+    let listed = text(b, r#"//section[@id="requirements-section"]"#).await;
+    assert!(
+        listed.contains("Record a lesson") && listed.contains("Reflect on student work"),
+        "{listed}"
+    );
+
+    // 4. The designer: the live preview follows the choices.
+    click(b, r#"//a[normalize-space()="Design a badge"]"#).await;
+    heading(b, "Design a badge").await;
+    let shape = find(b, r#"//select[@id="shape"]"#).await;
+    shape
+        .select_by_value("hexagon")
+        .await
+        .expect("choose a hexagon");
+    let icon = find(b, r#"//select[@id="icon"]"#).await;
+    icon.select_by_value("lightbulb")
+        .await
+        .expect("choose the light bulb");
+    let preview = find(b, r#"//img[@id="design-preview"]"#).await;
+    let mut src = String::new();
+    for _ in 0..50 {
+        src = preview
+            .attr("src")
+            .await
+            .expect("read the preview")
+            .unwrap_or_default();
+        if src.contains("icon=lightbulb") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(
+        src.contains("shape=hexagon") && src.contains("icon=lightbulb"),
+        "the preview follows the form: {src}"
+    );
+    shots.take(b, "03-designer.png").await;
+    click(b, r#"//button[normalize-space()="Use this design"]"#).await;
+    banner(b, "The designed badge is saved").await;
+    let img = find(b, r#"//section[@id="image"]//img"#).await;
+    let loaded = b
+        .execute(
+            "return arguments[0].complete && arguments[0].naturalWidth;",
+            vec![serde_json::to_value(&img).expect("element")],
+        )
+        .await
+        .expect("read the image");
+    assert_eq!(
+        loaded.as_u64(),
+        Some(512),
+        "the rendered PNG badge is shown"
+    );
+
+    // 5. Publish, then find it in the catalog as a visitor.
+    click(
+        b,
+        r#"//section[@id="status"]//button[normalize-space()="Publish"]"#,
+    )
+    .await;
+    banner(b, "Published").await;
+    heading(b, "Paraphrasing Strategy").await;
+    let rubric = text(b, r#"//table[contains(@class,"rubric")]"#).await;
+    assert!(
+        rubric.contains("Every stage") && rubric.contains("Proficient"),
+        "{rubric}"
+    );
+    shots.take(b, "04-published.png").await;
+    click(b, r#"//header//button[normalize-space()="Log out"]"#).await;
+    banner(b, "logged out").await;
+    b.goto(&page("/catalog")).await.expect("open the catalog");
+    heading(b, "Micro-credentials").await;
+    fill(b, "q", "paraphrasing").await;
+    click(
+        b,
+        r#"//form[@role="search"]//button[normalize-space()="Search"]"#,
+    )
+    .await;
+    let found = text(b, r#"//main//p[@role="status"]"#).await;
+    assert!(found.starts_with("1 micro-credential found"), "{found}");
+    click(b, r#"//main//a[normalize-space()="Paraphrasing Strategy"]"#).await;
+    heading(b, "Paraphrasing Strategy").await;
+    assert!(path(b).await.starts_with("/orgs/rcl/achievements/"));
+    assert_ne!(path(b).await, editor);
+    shots.take(b, "05-catalog.png").await;
 }
 
 async fn journey(b: &Client, app: &TestApp, shots: &Screenshots) {
@@ -376,13 +583,13 @@ struct Screenshots {
 }
 
 impl Screenshots {
-    fn new() -> Self {
+    fn new(journey: &str) -> Self {
         let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let target = match std::env::var_os("CARGO_TARGET_DIR") {
             Some(dir) if !dir.is_empty() => workspace.join(dir),
             _ => workspace.join("target"),
         };
-        let dir = target.join("browser-screenshots");
+        let dir = target.join("browser-screenshots").join(journey);
         std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
         // A failure picture from an earlier run would mislead.
         std::fs::remove_file(dir.join("failed.png")).ok();

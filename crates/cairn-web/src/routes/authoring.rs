@@ -18,11 +18,11 @@ use cairn_app::AppError;
 use cairn_app::achievements::{AchievementView, Change, DetailsForm};
 use cairn_app::images::BADGE_MAX_BYTES;
 use cairn_app::library::StackForm;
+use cairn_domain::achievement::AchievementStatus;
 use cairn_domain::achievement::fields::AchievementInput;
 use cairn_domain::achievement::prerequisite::Prerequisite;
 use cairn_domain::achievement::requirement::{EvidenceKind, EvidenceRequirement};
 use cairn_domain::achievement::rubric::{CriterionForm, PassingRule, Rubric, RubricForm};
-use cairn_domain::achievement::AchievementStatus;
 use cairn_domain::{AchievementId, DepartmentId, FieldErrors, LevelId, StackId, TemplateId};
 use cairn_media::design::{BorderWidth, Design, Icon, PALETTE, Shape};
 use cairn_store::achievements::{Achievement, SourcedRequirement};
@@ -39,13 +39,22 @@ pub(super) fn router() -> Router<WebState> {
             post(import).layer(DefaultBodyLimit::max(1024 * 1024 + 64 * 1024)),
         )
         .route("/orgs/{org}/levels", get(levels_form).post(save_levels))
-        .route("/orgs/{org}/templates", get(templates).post(new_requirement_template))
+        .route(
+            "/orgs/{org}/templates",
+            get(templates).post(new_requirement_template),
+        )
         .route("/orgs/{org}/templates/{id}/delete", post(delete_template))
         .route("/orgs/{org}/stacks/new", get(new_stack).post(create_stack))
-        .route("/orgs/{org}/stacks/{slug}/edit", get(edit_stack).post(update_stack))
+        .route(
+            "/orgs/{org}/stacks/{slug}/edit",
+            get(edit_stack).post(update_stack),
+        )
         .route("/achievements/{id}/edit", get(editor))
         .route("/achievements/{id}/details", post(save_details))
-        .route("/achievements/{id}/rubric", get(rubric_form).post(save_rubric))
+        .route(
+            "/achievements/{id}/rubric",
+            get(rubric_form).post(save_rubric),
+        )
         .route(
             "/achievements/{id}/requirements",
             get(requirements_form).post(save_requirements),
@@ -55,7 +64,10 @@ pub(super) fn router() -> Router<WebState> {
             "/achievements/{id}/image",
             post(upload_image).layer(DefaultBodyLimit::max(BADGE_MAX_BYTES + 64 * 1024)),
         )
-        .route("/achievements/{id}/design", get(design_form).post(save_design))
+        .route(
+            "/achievements/{id}/design",
+            get(design_form).post(save_design),
+        )
         .route("/achievements/{id}/design/preview.svg", get(design_preview))
         .route("/achievements/{id}/publish", post(publish))
         .route("/achievements/{id}/archive", post(archive))
@@ -120,7 +132,9 @@ async fn list(
     ctx: Ctx,
     Path(org): Path<String>,
 ) -> Result<Response, PageError> {
-    Ok(render(&list_page(&state, &ctx, &org, FormErrors::default()).await?))
+    Ok(render(
+        &list_page(&state, &ctx, &org, FormErrors::default()).await?,
+    ))
 }
 
 async fn list_page(
@@ -168,15 +182,11 @@ async fn import(
         Err(message) => Err(AppError::invalid("document", message)),
     };
     match result {
-        Ok(outcome) => Ok(Redirect::to(format!(
-            "/achievements/{}/edit",
-            outcome.achievement.id
-        ))
-        .success(format!(
-            "Imported as a draft. {}",
-            outcome.notes.join(" ")
-        ))
-        .into_response_with(&state)),
+        Ok(outcome) => Ok(
+            Redirect::to(format!("/achievements/{}/edit", outcome.achievement.id))
+                .success(format!("Imported as a draft. {}", outcome.notes.join(" ")))
+                .into_response_with(&state),
+        ),
         Err(err) => {
             let (status, errors) = form_errors(&ctx, err)?;
             let page = list_page(&state, &ctx, &org, errors.into()).await?;
@@ -334,17 +344,16 @@ impl Details {
         rows.into_iter().enumerate().collect()
     }
 
-    fn form<'a>(
-        &'a self,
-        departments: &[Department],
-        errors: &mut FieldErrors,
-    ) -> DetailsForm<'a> {
+    fn form<'a>(&'a self, departments: &[Department], errors: &mut FieldErrors) -> DetailsForm<'a> {
         let department = match self.department.as_str() {
             "" => None,
             slug => {
                 let found = departments.iter().find(|d| d.slug == slug).map(|d| d.id);
                 if found.is_none() {
-                    errors.add("department", "Choose one of the organization's departments.");
+                    errors.add(
+                        "department",
+                        "Choose one of the organization's departments.",
+                    );
                 }
                 found
             }
@@ -599,7 +608,11 @@ async fn editor_page(
         ctx: ctx.page.clone(),
         d: d.unwrap_or_else(|| Details::from_view(&v)),
         rubric: super::catalog::rubric_table(&v),
-        image: super::catalog::image_url(v.achievement.id, v.achievement.image.png_key.as_deref(), "png"),
+        image: super::catalog::image_url(
+            v.achievement.id,
+            v.achievement.image.png_key.as_deref(),
+            "png",
+        ),
         departments,
         levels,
         errors,
@@ -633,7 +646,10 @@ async fn editor_with_errors(
         AppError::Conflict {
             field: None,
             message,
-        } => (StatusCode::CONFLICT, FieldErrors::single("lock_version", message)),
+        } => (
+            StatusCode::CONFLICT,
+            FieldErrors::single("lock_version", message),
+        ),
         other => form_errors(ctx, other)?,
     };
     let page = editor_page(state, ctx, id, d, errors.into()).await?;
@@ -811,8 +827,7 @@ async fn rubric_page(
         .await
         .map_err(|e| ctx.err(e))?
         .1;
-    let (mut levels, mut rows, rule, rule_level, rule_points, template_id, lock, add) = match from
-    {
+    let (mut levels, mut rows, rule, rule_level, rule_points, template_id, lock, add) = match from {
         Some(p) => {
             let levels: Vec<String> = (0..p.rows("levels"))
                 .map(|i| p.get(&format!("levels[{i}].name")).to_owned())
@@ -875,7 +890,9 @@ async fn rubric_page(
             .filter(|t| matches!(t.body, TemplateBody::Rubric(_)))
             .map(|t| (t.id.to_string(), t.name.clone()))
             .collect(),
-        template_name: from.map(|p| p.get("template_name").to_owned()).unwrap_or_default(),
+        template_name: from
+            .map(|p| p.get("template_name").to_owned())
+            .unwrap_or_default(),
         errors: errors.into(),
         v,
     })
@@ -999,7 +1016,9 @@ async fn save_rubric(
             }
         }
         Ok(rubric) => {
-            let template = uuid::Uuid::parse_str(p.get("template_id")).ok().map(TemplateId);
+            let template = uuid::Uuid::parse_str(p.get("template_id"))
+                .ok()
+                .map(TemplateId);
             save_rubric_value(&state, &ctx, id, p.lock(), rubric, template, &p).await
         }
         Err(errors) => {
@@ -1012,7 +1031,10 @@ async fn save_rubric(
 fn rename(errors: FieldErrors, from: &str, to: &str) -> FieldErrors {
     let mut out = FieldErrors::new();
     for e in errors.iter() {
-        out.add(if e.field == from { to } else { &e.field }, e.message.clone());
+        out.add(
+            if e.field == from { to } else { &e.field },
+            e.message.clone(),
+        );
     }
     out
 }
@@ -1035,18 +1057,30 @@ async fn save_rubric_value(
         .achievement;
     match state
         .app
-        .save_achievement(principal, id, lock, Change::Rubric(Some(rubric), template), &ctx.meta)
+        .save_achievement(
+            principal,
+            id,
+            lock,
+            Change::Rubric(Some(rubric), template),
+            &ctx.meta,
+        )
         .await
     {
         Ok(saved) => Ok(Redirect::to(format!("/achievements/{id}/edit"))
-            .success(format!("The rubric is saved. {}", saved_message(&before, &saved)))
+            .success(format!(
+                "The rubric is saved. {}",
+                saved_message(&before, &saved)
+            ))
             .into_response_with(state)),
         Err(err) => {
             let (status, errors) = match err {
                 AppError::Conflict {
                     field: None,
                     message,
-                } => (StatusCode::CONFLICT, FieldErrors::single("lock_version", message)),
+                } => (
+                    StatusCode::CONFLICT,
+                    FieldErrors::single("lock_version", message),
+                ),
                 other => form_errors(ctx, other)?,
             };
             let page = rubric_page(state, ctx, id, Some(p), errors).await?;
@@ -1139,15 +1173,22 @@ fn parse_requirements(p: &Pairs) -> (Vec<SourcedRequirement>, Vec<usize>, FieldE
         let prompt = p.get(&f("prompt"));
         let guidance = p.get(&f("guidance"));
         let checklist_text = p.get(&f("checklist"));
-        if prompt.trim().is_empty() && guidance.trim().is_empty() && checklist_text.trim().is_empty()
+        if prompt.trim().is_empty()
+            && guidance.trim().is_empty()
+            && checklist_text.trim().is_empty()
         {
             continue;
         }
         kept.push(i);
         let kinds = p.all(&f("kinds"));
         let checklist: Vec<&str> = checklist_text.lines().collect();
-        match EvidenceRequirement::parse(prompt, guidance, &kinds, p.get(&f("min_count")), &checklist)
-        {
+        match EvidenceRequirement::parse(
+            prompt,
+            guidance,
+            &kinds,
+            p.get(&f("min_count")),
+            &checklist,
+        ) {
             Ok(requirement) => out.push(SourcedRequirement {
                 requirement,
                 template_id: uuid::Uuid::parse_str(p.get(&f("template_id")))
@@ -1310,7 +1351,13 @@ async fn save_requirements(
         .achievement;
     match state
         .app
-        .save_achievement(principal, id, p.lock(), Change::Requirements(list), &ctx.meta)
+        .save_achievement(
+            principal,
+            id,
+            p.lock(),
+            Change::Requirements(list),
+            &ctx.meta,
+        )
         .await
     {
         Ok(saved) => Ok(Redirect::to(format!("/achievements/{id}/edit"))
@@ -1324,7 +1371,10 @@ async fn save_requirements(
                 AppError::Conflict {
                     field: None,
                     message,
-                } => (StatusCode::CONFLICT, FieldErrors::single("lock_version", message)),
+                } => (
+                    StatusCode::CONFLICT,
+                    FieldErrors::single("lock_version", message),
+                ),
                 other => form_errors(&ctx, other)?,
             };
             let page = requirements_page(&state, &ctx, id, Some(&p), None, errors).await?;
@@ -1371,9 +1421,11 @@ async fn save_prerequisites(
         Err(e) => Err(e),
     };
     match result {
-        Ok(()) => Ok(Redirect::to(format!("/achievements/{id}/edit#prerequisites"))
-            .success("The prerequisites are saved.")
-            .into_response_with(&state)),
+        Ok(()) => Ok(
+            Redirect::to(format!("/achievements/{id}/edit#prerequisites"))
+                .success("The prerequisites are saved.")
+                .into_response_with(&state),
+        ),
         Err(err) => editor_with_errors(&state, &ctx, id, None, err).await,
     }
 }
@@ -1496,7 +1548,12 @@ fn design_page(v: AchievementView, ctx: &Ctx, d: &Design, errors: FieldErrors) -
         ribbon: d.ribbon.clone().unwrap_or_default(),
         shapes: options(Shape::ALL, d.shape, Shape::as_str, Shape::label),
         icons: options(Icon::ALL, d.icon, Icon::as_str, Icon::label),
-        borders: options(BorderWidth::ALL, d.border.width, BorderWidth::as_str, BorderWidth::label),
+        borders: options(
+            BorderWidth::ALL,
+            d.border.width,
+            BorderWidth::as_str,
+            BorderWidth::label,
+        ),
         fills: colour_options(&d.fill.to_string()),
         accents: colour_options(&d.accent.to_string()),
         border_colours: colour_options(&d.border.colour.to_string()),
@@ -1546,10 +1603,7 @@ async fn design_form(
         let title: String = v.version.fields.title.chars().take(60).collect();
         Design {
             title,
-            ribbon: v
-                .level
-                .as_ref()
-                .map(|l| l.name.chars().take(30).collect()),
+            ribbon: v.level.as_ref().map(|l| l.name.chars().take(30).collect()),
             ..Design::default()
         }
     });
@@ -1654,7 +1708,11 @@ async fn publish(
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = achievement_id(&ctx, &id)?;
-    match state.app.publish_achievement(principal, id, &ctx.meta).await {
+    match state
+        .app
+        .publish_achievement(principal, id, &ctx.meta)
+        .await
+    {
         Ok(a) => {
             let org = state
                 .app
@@ -1681,7 +1739,11 @@ async fn archive(
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
     let id = achievement_id(&ctx, &id)?;
-    match state.app.archive_achievement(principal, id, &ctx.meta).await {
+    match state
+        .app
+        .archive_achievement(principal, id, &ctx.meta)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(format!("/achievements/{id}/edit"))
             .success("Archived: it is out of the catalog. Awards already made stay valid.")
             .into_response_with(&state)),
@@ -1699,9 +1761,11 @@ async fn delete(
     let id = achievement_id(&ctx, &id)?;
     let v = editable_view(&state, &ctx, id).await?;
     match state.app.delete_achievement(principal, id, &ctx.meta).await {
-        Ok(()) => Ok(Redirect::to(format!("/orgs/{}/author", v.organization.slug))
-            .success("The draft is deleted.")
-            .into_response_with(&state)),
+        Ok(()) => Ok(
+            Redirect::to(format!("/orgs/{}/author", v.organization.slug))
+                .success("The draft is deleted.")
+                .into_response_with(&state),
+        ),
         Err(err) => editor_with_errors(&state, &ctx, id, None, err).await,
     }
 }
@@ -1773,7 +1837,11 @@ async fn save_levels(
         .zip(&names)
         .map(|(id, name)| (*id, name.as_str()))
         .collect();
-    match state.app.set_levels(principal, &org, &rows, &ctx.meta).await {
+    match state
+        .app
+        .set_levels(principal, &org, &rows, &ctx.meta)
+        .await
+    {
         Ok(_) => Ok(Redirect::to(format!("/orgs/{org}/author"))
             .success("The level scale is saved.")
             .into_response_with(&state)),
@@ -1934,7 +2002,7 @@ struct StackEditPage {
     ctx: PageCtx,
     org: Organization,
     action: String,
-    name: String,
+    stack_name: String,
     slug: String,
     description: String,
     recognition: String,
@@ -1979,7 +2047,7 @@ async fn stack_page(
         ctx: ctx.page.clone(),
         org,
         action,
-        name: values.name,
+        stack_name: values.name,
         slug: values.slug,
         description: values.description,
         recognition: values.recognition,
@@ -2068,7 +2136,9 @@ async fn submit_stack(
         .into_iter()
         .filter_map(|s| uuid::Uuid::parse_str(s).ok().map(AchievementId))
         .collect();
-    let capstone = uuid::Uuid::parse_str(p.get("capstone")).ok().map(AchievementId);
+    let capstone = uuid::Uuid::parse_str(p.get("capstone"))
+        .ok()
+        .map(AchievementId);
     let form = StackForm {
         name: p.get("name"),
         slug: p.get("slug"),
@@ -2078,7 +2148,11 @@ async fn submit_stack(
         capstone,
         published: !p.get("published").is_empty(),
     };
-    match state.app.save_stack(principal, org, id, form, &ctx.meta).await {
+    match state
+        .app
+        .save_stack(principal, org, id, form, &ctx.meta)
+        .await
+    {
         Ok(s) => Ok(Redirect::to(format!("/orgs/{org}/stacks/{}", s.slug))
             .success("The stack is saved.")
             .into_response_with(state)),
