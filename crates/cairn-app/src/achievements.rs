@@ -194,7 +194,10 @@ impl App {
                 .iter()
                 .any(|x| x.id == d);
             if !ok {
-                errors.add("department", "Choose one of the organization's departments.");
+                errors.add(
+                    "department",
+                    "Choose one of the organization's departments.",
+                );
             }
         }
         if let Some(l) = level {
@@ -515,7 +518,13 @@ impl App {
                 "Only a draft that was never published can be deleted; archive it instead.",
             ));
         }
-        if !self.store().achievements().required_by(id).await?.is_empty() {
+        if !self
+            .store()
+            .achievements()
+            .required_by(id)
+            .await?
+            .is_empty()
+        {
             return Err(AppError::conflict(
                 "status",
                 "Other micro-credentials list this one as a prerequisite; remove it there first.",
@@ -552,7 +561,8 @@ impl App {
         let (a, _) = self.achievement_for_author(principal, id).await?;
         let tx = self.store().begin().await?;
         if let Some(rule) = &rule {
-            let field_error = |e: PrerequisiteError| AppError::invalid("prerequisites", e.to_string());
+            let field_error =
+                |e: PrerequisiteError| AppError::invalid("prerequisites", e.to_string());
             rule.validate(id).map_err(field_error)?;
             let named = tx.achievements().get_many(rule.achievements()).await?;
             if named.len() != rule.achievements().len() {
@@ -575,7 +585,9 @@ impl App {
                     graph.entry(from).or_default().push(to);
                 }
             }
-            if let Err(PrerequisiteError::Cycle(path)) = check_no_cycle(id, std::slice::from_ref(rule), &graph) {
+            if let Err(PrerequisiteError::Cycle(path)) =
+                check_no_cycle(id, std::slice::from_ref(rule), &graph)
+            {
                 let all = tx.achievements().get_many(&path).await?;
                 let title = |x: &AchievementId| {
                     all.iter()
@@ -665,7 +677,12 @@ impl App {
         let can_edit = viewer.is_some_and(|p| can(&p.actor, Action::AuthorAchievements { roles }));
         let store = self.store();
         let version = match version {
-            None => store.achievements().version(achievement.current_version_id).await?,
+            None => {
+                store
+                    .achievements()
+                    .version(achievement.current_version_id)
+                    .await?
+            }
             Some(n) => store
                 .achievements()
                 .versions(achievement.id)
@@ -689,7 +706,10 @@ impl App {
         };
         let prerequisite = store.achievements().prerequisites(achievement.id).await?;
         let prerequisite_achievements = match &prerequisite {
-            Some(p) => self.ordered(p.achievements(), staff, organization.id).await?,
+            Some(p) => {
+                self.ordered(p.achievements(), staff, organization.id)
+                    .await?
+            }
             None => Vec::new(),
         };
         let mut stacks = Vec::new();
@@ -724,9 +744,7 @@ impl App {
         Ok(ids
             .iter()
             .filter_map(|id| all.iter().find(|a| a.id == *id))
-            .filter(|a| {
-                a.status != AchievementStatus::Draft || (staff && a.organization_id == org)
-            })
+            .filter(|a| a.status != AchievementStatus::Draft || (staff && a.organization_id == org))
             .cloned()
             .collect())
     }

@@ -95,7 +95,15 @@ impl App {
         let (a, _) = self.achievement_for_author(principal, id).await?;
         let (svg, png, removed) = prepare_upload(bytes).await?;
         let achievement = self
-            .store_image(principal, &a, svg, png, None, "achievement.image_uploaded", meta)
+            .store_image(
+                principal,
+                &a,
+                svg,
+                png,
+                None,
+                "achievement.image_uploaded",
+                meta,
+            )
             .await?;
         Ok(UploadOutcome {
             achievement,
@@ -115,8 +123,16 @@ impl App {
         let svg = design_svg(design)?;
         let png = render(svg.clone()).await?;
         let json = serde_json::to_string(design).map_err(|e| AppError::Internal(e.into()))?;
-        self.store_image(principal, &a, Some(svg), png, Some(json), "achievement.image_designed", meta)
-            .await
+        self.store_image(
+            principal,
+            &a,
+            Some(svg),
+            png,
+            Some(json),
+            "achievement.image_designed",
+            meta,
+        )
+        .await
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -148,7 +164,9 @@ impl App {
         };
         let result = async {
             let tx = self.store().begin().await?;
-            tx.achievements().set_image(a.id, &image, self.now()).await?;
+            tx.achievements()
+                .set_image(a.id, &image, self.now())
+                .await?;
             self.audit(
                 &tx,
                 meta,

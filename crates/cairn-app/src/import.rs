@@ -4,7 +4,9 @@
 use crate::accounts::Principal;
 use crate::achievements::DetailsForm;
 use crate::{App, AppError, AppResult, RequestMeta};
-use cairn_credentials::import::{ImportedAchievement, ImportedImage, ImportedRubric, parse_achievement_bytes};
+use cairn_credentials::import::{
+    ImportedAchievement, ImportedImage, ImportedRubric, parse_achievement_bytes,
+};
 use cairn_domain::achievement::fields::AchievementInput;
 use cairn_domain::achievement::rubric::{Criterion, PassingRule, PerformanceLevel, Rubric};
 use cairn_store::achievements::Achievement;
@@ -44,14 +46,21 @@ fn rubric_of(imported: &ImportedRubric, notes: &mut Vec<String>) -> Option<Rubri
         .iter()
         .map(|l| l.level.clone().unwrap_or_else(|| l.name.clone()))
         .collect();
-    let same_shape = imported.criteria.iter().all(|c| c.levels.len() == names.len());
+    let same_shape = imported
+        .criteria
+        .iter()
+        .all(|c| c.levels.len() == names.len());
     let points: Option<Vec<Vec<u32>>> = imported
         .criteria
         .iter()
         .map(|c| {
             c.levels
                 .iter()
-                .map(|l| l.points.as_deref().and_then(|p| p.trim().parse::<u32>().ok()))
+                .map(|l| {
+                    l.points
+                        .as_deref()
+                        .and_then(|p| p.trim().parse::<u32>().ok())
+                })
                 .collect::<Option<Vec<u32>>>()
         })
         .collect();
@@ -81,11 +90,23 @@ fn rubric_of(imported: &ImportedRubric, notes: &mut Vec<String>) -> Option<Rubri
     let required = first
         .required_level
         .as_ref()
-        .and_then(|id| first.levels.iter().position(|l| l.id.as_deref() == Some(id.as_str())))
+        .and_then(|id| {
+            first
+                .levels
+                .iter()
+                .position(|l| l.id.as_deref() == Some(id.as_str()))
+        })
         .unwrap_or(levels.len().saturating_sub(1));
-    match Rubric::new(levels, criteria, PassingRule::AllAtLeast { level: required }) {
+    match Rubric::new(
+        levels,
+        criteria,
+        PassingRule::AllAtLeast { level: required },
+    ) {
         Ok(r) => {
-            notes.push("Check the rubric's passing rule: every criterion must reach the required level.".into());
+            notes.push(
+                "Check the rubric's passing rule: every criterion must reach the required level."
+                    .into(),
+            );
             Some(r)
         }
         Err(e) => {

@@ -84,7 +84,9 @@ impl App {
                 if !existing.iter().any(|l| l.id == *id) {
                     return Err(AppError::not_found("That level"));
                 }
-                tx.levels().update(*id, 0, &format!("\u{1}{id}"), "").await?;
+                tx.levels()
+                    .update(*id, 0, &format!("\u{1}{id}"), "")
+                    .await?;
             }
         }
         let now = self.now();
@@ -276,10 +278,7 @@ impl App {
         all.extend(form.capstone);
         let found = self.store().achievements().get_many(&all).await?;
         if found.len() != all.len() || found.iter().any(|a| a.organization_id != org.id) {
-            errors.add(
-                "steps",
-                "Choose micro-credentials of this organization.",
-            );
+            errors.add("steps", "Choose micro-credentials of this organization.");
         }
         if form.published
             && found
@@ -304,9 +303,10 @@ impl App {
             steps: &form.steps,
         };
         let conflict = |e: cairn_store::StoreError| match e {
-            cairn_store::StoreError::Conflict { .. } => {
-                AppError::conflict("slug", "Another stack of this organization uses this address.")
-            }
+            cairn_store::StoreError::Conflict { .. } => AppError::conflict(
+                "slug",
+                "Another stack of this organization uses this address.",
+            ),
             other => other.into(),
         };
         let tx = self.store().begin().await?;
@@ -318,7 +318,10 @@ impl App {
                     .await?
                     .filter(|s| s.organization_id == org.id)
                     .ok_or_else(|| AppError::not_found("The stack"))?;
-                tx.stacks().update(id, content, now).await.map_err(conflict)?
+                tx.stacks()
+                    .update(id, content, now)
+                    .await
+                    .map_err(conflict)?
             }
             None => tx
                 .stacks()
@@ -353,9 +356,8 @@ impl App {
             .await?
             .ok_or_else(|| AppError::not_found("The organization"))?;
         let roles = self.roles_in(org.id, viewer).await?;
-        let staff = viewer.is_some_and(|p| {
-            cairn_domain::policy::can(&p.actor, Action::ViewDrafts { roles })
-        });
+        let staff = viewer
+            .is_some_and(|p| cairn_domain::policy::can(&p.actor, Action::ViewDrafts { roles }));
         let stack = self
             .store()
             .stacks()

@@ -320,9 +320,15 @@ mod tests {
             assert!(can(&actor(), Action::AuthorAchievements { roles }));
             assert!(can(&actor(), Action::ViewDrafts { roles }));
         }
-        assert!(!can(&actor(), Action::AuthorAchievements { roles: reviewer }));
+        assert!(!can(
+            &actor(),
+            Action::AuthorAchievements { roles: reviewer }
+        ));
         assert!(can(&actor(), Action::ViewDrafts { roles: reviewer }));
-        assert!(!can(&actor(), Action::AuthorAchievements { roles: member() }));
+        assert!(!can(
+            &actor(),
+            Action::AuthorAchievements { roles: member() }
+        ));
         assert!(!can(&actor(), Action::ViewDrafts { roles: member() }));
         assert!(can(
             &platform_admin(),

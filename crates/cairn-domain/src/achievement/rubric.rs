@@ -507,7 +507,13 @@ mod tests {
         let rubric = form.parse().expect("valid");
         assert_eq!(rubric.levels().len(), 3);
         assert_eq!(rubric.criteria().len(), 1);
-        assert_eq!(rubric.rule(), PassingRule::Both { level: 1, points: 2 });
+        assert_eq!(
+            rubric.rule(),
+            PassingRule::Both {
+                level: 1,
+                points: 2
+            }
+        );
 
         let bad = RubricForm {
             criteria: vec![CriterionForm {
@@ -519,11 +525,20 @@ mod tests {
             ..form
         };
         let errors = bad.parse().expect_err("bad points");
-        assert!(errors.for_field("criteria[0].points[1]").is_some(), "{errors}");
+        assert!(
+            errors.for_field("criteria[0].points[1]").is_some(),
+            "{errors}"
+        );
         let no_rule = RubricForm {
             rule: "",
             ..RubricForm::default()
         };
-        assert!(no_rule.parse().expect_err("no rule").for_field("rule").is_some());
+        assert!(
+            no_rule
+                .parse()
+                .expect_err("no rule")
+                .for_field("rule")
+                .is_some()
+        );
     }
 }

@@ -277,11 +277,7 @@ pub(crate) fn rubric_table(view: &AchievementView) -> Option<RubricTable> {
             (c.name.clone(), c.description.clone(), cells)
         })
         .collect();
-    Some(RubricTable {
-        levels,
-        rows,
-        rule,
-    })
+    Some(RubricTable { levels, rows, rule })
 }
 
 struct StackLine {
@@ -377,7 +373,11 @@ async fn show(
     Ok(render(&ShowPage {
         ctx: ctx.page,
         org: v.organization.clone(),
-        image: image_url(v.achievement.id, v.achievement.image.png_key.as_deref(), "png"),
+        image: image_url(
+            v.achievement.id,
+            v.achievement.image.png_key.as_deref(),
+            "png",
+        ),
         hours: hours(v.version.fields.credit_hundredths),
         price: price(v.achievement.price_cents),
         status: v.achievement.status.as_str(),
