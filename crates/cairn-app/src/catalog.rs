@@ -76,6 +76,11 @@ fn hours(text: &str, field: &str, errors: &mut FieldErrors) -> Option<u32> {
     }
 }
 
+/// A level (or none) and its micro-credentials.
+pub type LevelGroup = (Option<Level>, Vec<Achievement>);
+/// A department (or none) and its micro-credentials by level.
+pub type DepartmentGroup = (Option<Department>, Vec<LevelGroup>);
+
 /// An organization's published micro-credentials, grouped for its page.
 #[derive(Clone, Debug)]
 pub struct OrganizationCatalog {
@@ -84,7 +89,7 @@ pub struct OrganizationCatalog {
     pub levels: Vec<Level>,
     /// (department or none, [(level or none, micro-credentials)]), in
     /// department name order then level order; empty groups left out.
-    pub groups: Vec<(Option<Department>, Vec<(Option<Level>, Vec<Achievement>)>)>,
+    pub groups: Vec<DepartmentGroup>,
     pub stacks: Vec<StoredStack>,
     /// Whether the viewer may see the authoring pages.
     pub staff: bool,
@@ -184,8 +189,8 @@ impl App {
             }
             let level_name = match a.level_id {
                 Some(l) => {
-                    if !levels.contains_key(&l) {
-                        levels.insert(l, store.levels().get(l).await?);
+                    if let std::collections::hash_map::Entry::Vacant(slot) = levels.entry(l) {
+                        slot.insert(store.levels().get(l).await?);
                     }
                     levels.get(&l).cloned().flatten().map(|l| l.name)
                 }

@@ -135,7 +135,10 @@ impl App {
         .await
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "one private step shared by upload and design"
+    )]
     async fn store_image(
         &self,
         principal: &Principal,

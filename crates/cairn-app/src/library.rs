@@ -129,6 +129,7 @@ impl App {
     }
 
     /// Saves a template: a new one when `id` is `None`.
+    #[expect(clippy::too_many_arguments, reason = "the fields of one form")]
     pub async fn save_template(
         &self,
         principal: &Principal,
