@@ -37,7 +37,7 @@ pub(crate) fn hours(hundredths: u32) -> String {
     let frac = hundredths % 100;
     let number = if frac == 0 {
         whole.to_string()
-    } else if frac % 10 == 0 {
+    } else if frac.is_multiple_of(10) {
         format!("{whole}.{}", frac / 10)
     } else {
         format!("{whole}.{frac:02}")
@@ -240,11 +240,13 @@ async fn catalog(
         .into_response())
 }
 
-/// A micro-credential as its page shows it.
+/// One rubric row: criterion, description, and (descriptor, points) per level.
+pub(crate) type RubricRow = (String, String, Vec<(String, Option<u32>)>);
+
+/// A rubric as its pages show it.
 pub(crate) struct RubricTable {
     pub levels: Vec<String>,
-    /// (criterion, description, [(descriptor, points)])
-    pub rows: Vec<(String, String, Vec<(String, Option<u32>)>)>,
+    pub rows: Vec<RubricRow>,
     pub rule: String,
 }
 
