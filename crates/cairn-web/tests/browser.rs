@@ -282,6 +282,9 @@ async fn authoring(b: &Client, app: &TestApp, shots: &Screenshots) {
         r#"//form[@role="search"]//button[normalize-space()="Search"]"#,
     )
     .await;
+    // The results page echoes the query in the field's value attribute (what
+    // was typed on the page before is no attribute), so the old page is gone.
+    find(b, r#"//input[@id="q"][@value="paraphrasing"]"#).await;
     let found = text(b, r#"//main//p[@role="status"]"#).await;
     assert!(found.starts_with("1 micro-credential found"), "{found}");
     click(b, r#"//main//a[normalize-space()="Paraphrasing Strategy"]"#).await;

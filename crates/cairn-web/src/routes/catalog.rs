@@ -131,6 +131,7 @@ struct CatalogPage {
     levels: Vec<String>,
     tags: Vec<(String, u64)>,
     departments: Vec<(String, String)>,
+    organizations: Vec<(String, String)>,
     organization_name: Option<String>,
     error: Option<String>,
     prev_href: Option<String>,
@@ -203,6 +204,15 @@ async fn catalog(
         Err(e) => return Err(ctx.err(e)),
     };
     let (levels, tags) = state.app.catalog_facets().await.map_err(|e| ctx.err(e))?;
+    let organizations = state
+        .app
+        .organizations(1, 100)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .0
+        .into_iter()
+        .map(|o| (o.slug, o.name))
+        .collect();
     let (organization_name, departments) = match &results.organization {
         Some((o, deps)) => (
             Some(o.name.clone()),
@@ -230,6 +240,7 @@ async fn catalog(
             levels,
             tags,
             departments,
+            organizations,
             organization_name,
             error,
             prev_href,
