@@ -10,6 +10,7 @@ pub mod api_tokens;
 pub mod catalog;
 mod audit;
 pub mod clock;
+pub mod demo;
 pub mod emails;
 pub mod images;
 pub mod import;

@@ -1,9 +1,11 @@
 //! `cairn`: the one binary. `serve` runs the platform (web server and job
-//! worker), `migrate` brings the database up to date, `config example`
+//! worker), `migrate` brings the database up to date, `demo` loads sample
+//! organizations and log-ins into an empty database, `config example`
 //! prints every setting with its default.
 
 mod badges;
 mod config;
+mod demo;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -30,7 +32,15 @@ struct Cli {
 #[derive(Subcommand, Debug)]
 enum Command {
     /// Run the platform: the web server and the job worker.
-    Serve,
+    Serve {
+        /// Load the demo organizations, micro-credentials and log-ins first
+        /// when the database is empty (a database with data is left as it is).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load demo organizations, micro-credentials and log-ins into an empty
+    /// database, and print where to look and how to log in.
+    Demo,
     /// Apply database migrations without serving.
     Migrate,
     /// Work with the configuration.
@@ -69,7 +79,8 @@ fn main() -> ExitCode {
         Command::Verify(args) => return badges::verify(&args),
         Command::Bake(args) => badges::bake(&args),
         Command::Unbake(args) => badges::unbake(&args),
-        Command::Serve => run(cli.config.as_deref(), serve::serve),
+        Command::Serve { demo } => run(cli.config.as_deref(), |config| serve::serve(config, demo)),
+        Command::Demo => run(cli.config.as_deref(), demo::load),
         Command::Migrate => run(cli.config.as_deref(), serve::migrate),
     };
     match result {

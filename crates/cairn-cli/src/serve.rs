@@ -75,10 +75,13 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, WebSettings)> {
     Ok((app, web))
 }
 
-/// `cairn serve`.
-pub async fn serve(config: Config) -> anyhow::Result<()> {
+/// `cairn serve`, and `cairn serve --demo` when `demo` is set.
+pub async fn serve(config: Config, demo: bool) -> anyhow::Result<()> {
     let started = Instant::now();
     let (app, web) = build_app(&config).await?;
+    if demo {
+        crate::demo::load_if_empty(&app, &config).await?;
+    }
     if config.smtp_url.is_none() {
         tracing::info!(outbox = %config.outbox_dir().display(), "no SMTP server configured: emails are written to the outbox folder");
     }

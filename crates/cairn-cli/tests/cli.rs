@@ -130,3 +130,181 @@ fn config_example_lists_every_setting() {
         assert!(text.contains(&format!("{key} =")), "{key} in\n{text}");
     }
 }
+
+const DEMO_PASSWORD: &str = "cairn-demo-2026";
+
+/// `cairn` with a data folder of its own and no database or address from
+/// the environment.
+fn cairn_command(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
+    command
+        .current_dir(dir)
+        .env("CAIRN_DATA_DIR", dir.join("data"))
+        .env_remove("CAIRN_DATABASE_URL")
+        .env_remove("CAIRN_PUBLIC_URL")
+        .env_remove("CAIRN_CONFIG")
+        .env("CAIRN_LOG_FORMAT", "json");
+    command
+}
+
+#[test]
+fn demo_prints_the_log_in_table_once() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = cairn_command(dir.path())
+        .arg("demo")
+        .output()
+        .expect("run cairn demo");
+    let printed = text(&out);
+    assert!(out.status.success(), "{printed}");
+    for expected in [
+        "Demo data loaded: 3 organizations, 24 published micro-credentials, 12 accounts.",
+        "http://127.0.0.1:8080/catalog",
+        "http://127.0.0.1:8080/orgs/lawrence-crl",
+        "http://127.0.0.1:8080/orgs/cottonwood-coop/stacks/instructional-leadership",
+        "Log-ins (every demo account has the password cairn-demo-2026)",
+        "morgan.admin@demo.cairn.test",
+        "ada.author@demo.cairn.test",
+        "lena.learner@demo.cairn.test",
+        "Reviewer at Meadowlark Unified School District",
+    ] {
+        assert!(printed.contains(expected), "{expected:?} in\n{printed}");
+    }
+    let table_rows = printed
+        .lines()
+        .filter(|l| l.contains("@demo.cairn.test") && l.contains(DEMO_PASSWORD))
+        .count();
+    assert_eq!(table_rows, 12, "{printed}");
+
+    let again = cairn_command(dir.path())
+        .arg("demo")
+        .output()
+        .expect("run cairn demo again");
+    assert_eq!(again.status.code(), Some(1), "{}", text(&again));
+    assert!(text(&again).contains("only loaded into an empty database"));
+}
+
+/// Reads a running server's output line by line, so a test can wait for a
+/// line without sleeping.
+struct Running {
+    child: std::process::Child,
+    lines: std::sync::mpsc::Receiver<String>,
+    seen: String,
+}
+
+impl Running {
+    fn start(mut command: Command) -> Self {
+        use std::io::BufRead;
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("start cairn serve");
+        let (tx, lines) = std::sync::mpsc::channel();
+        let stdout = child.stdout.take().expect("stdout");
+        let stderr = child.stderr.take().expect("stderr");
+        for stream in [
+            Box::new(stdout) as Box<dyn std::io::Read + Send>,
+            Box::new(stderr),
+        ] {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stream).lines() {
+                    let Ok(line) = line else { break };
+                    if tx.send(line).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        Self {
+            child,
+            lines,
+            seen: String::new(),
+        }
+    }
+
+    /// Waits (up to two minutes) for a line containing `needle`.
+    fn wait_for(&mut self, needle: &str) {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.seen.push_str(&line);
+                    self.seen.push('\n');
+                    if line.contains(needle) {
+                        return;
+                    }
+                }
+                Err(_) => {
+                    let _ = self.child.kill();
+                    panic!("{needle:?} never appeared; output:\n{}", self.seen);
+                }
+            }
+        }
+    }
+
+    fn stop(mut self) -> String {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        self.seen
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn get(port: u16, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("request");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("response");
+    response
+}
+
+#[test]
+fn serve_demo_loads_an_empty_database_then_serves_and_leaves_data_alone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = free_port();
+    let serve = |dir: &Path| {
+        let mut command = cairn_command(dir);
+        command
+            .args(["serve", "--demo"])
+            .env("CAIRN_LISTEN", format!("127.0.0.1:{port}"));
+        command
+    };
+
+    let mut first = Running::start(serve(dir.path()));
+    first.wait_for("Cairn is listening");
+    let page = get(port, "/orgs/lawrence-crl");
+    let output = first.stop();
+    assert!(output.contains("Demo data loaded"), "{output}");
+    assert!(output.contains("lena.learner@demo.cairn.test"), "{output}");
+    assert!(
+        !output.contains("No administrator yet"),
+        "the demo has a platform administrator: {output}"
+    );
+    assert!(page.starts_with("HTTP/1.1 200"), "{page}");
+    assert!(
+        page.contains("Lawrence Center for Research on Learning"),
+        "{page}"
+    );
+
+    let mut second = Running::start(serve(dir.path()));
+    second.wait_for("Cairn is listening");
+    let output = second.stop();
+    assert!(
+        output.contains("so the demo data was not loaded"),
+        "{output}"
+    );
+    assert!(!output.contains("Demo data loaded"), "{output}");
+}
