@@ -3,14 +3,18 @@
 //! the OpenAPI document at `/api/openapi.json`. Errors share one shape
 //! ([`crate::error::ErrorBody`]).
 
+mod achievements;
+mod authoring_dto;
 mod dto;
+mod library;
 mod me;
 mod openapi;
 mod orgs;
 
 use crate::WebState;
 use axum::Router;
-use axum::routing::{delete, get};
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{delete, get, post, put};
 
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
@@ -35,5 +39,74 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/api/v1/organizations/{slug}/invitations",
             axum::routing::post(orgs::invite),
+        )
+        .route("/api/v1/catalog", get(achievements::catalog))
+        .route(
+            "/api/v1/organizations/{slug}/achievements",
+            get(achievements::list).post(achievements::create),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/achievements/import",
+            post(achievements::import)
+                .layer(DefaultBodyLimit::max(achievements::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/achievements/{id}",
+            get(achievements::show)
+                .put(achievements::update)
+                .delete(achievements::remove),
+        )
+        .route(
+            "/api/v1/achievements/{id}/rubric",
+            put(achievements::set_rubric),
+        )
+        .route(
+            "/api/v1/achievements/{id}/requirements",
+            put(achievements::set_requirements),
+        )
+        .route(
+            "/api/v1/achievements/{id}/prerequisites",
+            put(achievements::set_prerequisites),
+        )
+        .route(
+            "/api/v1/achievements/{id}/publish",
+            post(achievements::publish),
+        )
+        .route(
+            "/api/v1/achievements/{id}/archive",
+            post(achievements::archive),
+        )
+        .route(
+            "/api/v1/achievements/{id}/versions",
+            get(achievements::versions),
+        )
+        .route(
+            "/api/v1/achievements/{id}/image",
+            put(achievements::upload_image)
+                .layer(DefaultBodyLimit::max(achievements::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/achievements/{id}/design",
+            put(achievements::design),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/levels",
+            get(library::levels).put(library::set_levels),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/templates",
+            get(library::templates).post(library::create_template),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/templates/{id}",
+            put(library::update_template).delete(library::delete_template),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/stacks",
+            get(library::stacks).post(library::create_stack),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/stacks/{stack}",
+            get(library::stack).put(library::update_stack),
         )
 }

@@ -1,6 +1,6 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use super::{dto, me, orgs};
+use super::{achievements, authoring_dto as adto, dto, library, me, orgs};
 use crate::error::{ErrorBody, ErrorDetail, FieldProblem};
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -13,13 +13,27 @@ use utoipa::{Modify, OpenApi};
         me::show, me::tokens, me::create_token, me::revoke_token,
         orgs::list, orgs::create, orgs::show, orgs::update, orgs::departments, orgs::add_department, orgs::remove_department,
         orgs::members, orgs::invite,
+        achievements::catalog, achievements::list, achievements::create, achievements::import, achievements::show, achievements::update,
+        achievements::remove, achievements::set_rubric, achievements::set_requirements, achievements::set_prerequisites,
+        achievements::publish, achievements::archive, achievements::versions, achievements::upload_image, achievements::design,
+        library::levels, library::set_levels, library::templates, library::create_template, library::update_template,
+        library::delete_template, library::stacks, library::create_stack, library::stack, library::update_stack,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldProblem, dto::MeDto, dto::EmailDto, dto::TokenDto, dto::CreatedTokenDto, dto::NewTokenDto,
         dto::OrganizationDto, dto::OrganizationPageDto, dto::OrganizationDetailDto, dto::NewOrganizationDto, dto::OrganizationPatchDto,
-        dto::DepartmentDto, dto::NewDepartmentDto, dto::MemberDto, dto::InvitationDto, dto::MembersDto, dto::NewInvitationDto)),
+        dto::DepartmentDto, dto::NewDepartmentDto, dto::MemberDto, dto::InvitationDto, dto::MembersDto, dto::NewInvitationDto,
+        adto::CatalogPageDto, adto::CatalogItemDto, adto::ImageDto, adto::AchievementSummaryDto, adto::AchievementRefDto, adto::AchievementDto,
+        adto::NewAchievementDto, adto::AchievementDetailsDto, adto::AlignmentDto, adto::RubricDto, adto::RubricInputDto, adto::RubricBodyDto,
+        adto::CriterionDto, adto::RuleDto, adto::LevelRefDto, adto::RequirementDto, adto::RequirementInputDto, adto::RequirementsInputDto,
+        adto::RequirementBodyDto, adto::PrerequisitesInputDto, adto::PrerequisitesDto, adto::StackRefDto, adto::VersionDto,
+        adto::ImageUploadDto, adto::ImportDto, adto::LevelDto, adto::LevelInputDto, adto::TemplateDto, adto::TemplateBodyDto,
+        adto::TemplateKindDto, adto::TemplateInputDto, adto::StackDto, adto::StackDetailDto, adto::StackInputDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
-    tags((name = "account", description = "The signed-in account"), (name = "organizations", description = "Issuers, departments and members"))
+    tags((name = "account", description = "The signed-in account"), (name = "organizations", description = "Issuers, departments and members"),
+        (name = "catalog", description = "Search published micro-credentials"),
+        (name = "micro-credentials", description = "Authoring micro-credentials: details, rubric, evidence requirements, prerequisites, images, life cycle and import"),
+        (name = "library", description = "An organization's level scale, templates and stacks"))
 )]
 pub(crate) struct ApiDoc;
 

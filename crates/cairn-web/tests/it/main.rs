@@ -4,6 +4,7 @@
 
 mod accounts;
 mod api;
+mod api_achievements;
 mod authoring;
 mod organizations;
 mod security;
