@@ -576,7 +576,7 @@ impl App {
             }) {
                 return Err(AppError::invalid(
                     "prerequisites",
-                    "Choose published micro-credentials.",
+                    "A micro-credential of another organization must be published before it can be a prerequisite.",
                 ));
             }
             let mut graph: HashMap<AchievementId, Vec<AchievementId>> = HashMap::new();

@@ -133,8 +133,17 @@ impl App {
         if cut {
             notes.push("The title was shortened to 200 characters.".into());
         }
-        let summary = summary_of(&doc.description);
-        let (competency, _) = clip(&doc.description, 2000);
+        let about = if doc.description.trim().is_empty() {
+            notes.push(
+                "The document has no description; the summary and competency repeat the title."
+                    .into(),
+            );
+            title.clone()
+        } else {
+            doc.description.clone()
+        };
+        let summary = summary_of(&about);
+        let (competency, _) = clip(&about, 2000);
         notes.push("Review the competency: it was taken from the description.".into());
         let criteria = match (&doc.criteria_narrative, &doc.criteria_url) {
             (Some(n), _) => clip(n, 20_000).0,

@@ -18,6 +18,7 @@ use utoipa::IntoParams;
 
 /// Paging.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct PageParams {
     /// From 1.
     page: Option<u64>,
