@@ -371,6 +371,52 @@ async fn designs_levels_prerequisites_stacks_templates_and_import() {
         let a = create_draft(&ana, &org, "Coaching Foundations", "0").await;
         let b = create_draft(&ana, &org, "Coaching Cycles", "49").await;
 
+        // Levels keep their identity when renamed, even when two swap names,
+        // and a level in use cannot be removed.
+        let scale = ana.get(&format!("/orgs/{org}/levels")).await;
+        let (first, second) = (
+            input_value(&scale, "levels[0].id"),
+            input_value(&scale, "levels[1].id"),
+        );
+        let d = ana.get(&format!("/achievements/{a}/edit")).await;
+        let lock_a = input_value(&d, "lock_version");
+        ana.submit(
+            &format!("/achievements/{a}/details"),
+            &[
+                ("lock_version", &lock_a),
+                ("title", "Coaching Foundations"),
+                ("summary", "s"),
+                ("competency", "c"),
+                ("criteria", "k"),
+                ("level", &first),
+            ],
+        )
+        .await
+        .assert_status(200)
+        .assert_contains("Saved.");
+        ana.submit(
+            &format!("/orgs/{org}/levels"),
+            &[
+                ("levels[0].id", &second),
+                ("levels[0].name", "Foundations"),
+                ("levels[1].id", &first),
+                ("levels[1].name", "Leading"),
+            ],
+        )
+        .await
+        .assert_status(200)
+        .assert_contains("The level scale is saved");
+        let scale = ana.get(&format!("/orgs/{org}/levels")).await;
+        assert_eq!(input_value(&scale, "levels[0].id"), second);
+        assert_eq!(input_value(&scale, "levels[1].name"), "Leading");
+        ana.submit(
+            &format!("/orgs/{org}/levels"),
+            &[("levels[0].id", &second), ("levels[0].name", "Foundations")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("is the level of 1 micro-credential");
+
         // The designer: a preview that needs no JavaScript, then saving.
         let page = ana.get(&format!("/achievements/{a}/design")).await;
         page.assert_status(200)
