@@ -727,20 +727,25 @@ impl<C: ConnectionTrait> Achievements<'_, C> {
             cond = cond.add(achievement::Column::DepartmentId.eq(dep.0));
         }
         if let Some(level) = &q.level_name {
-            cond = cond.add(
-                achievement::Column::LevelId.in_subquery(
-                    Query::select()
-                        .column(crate::entities::level::Column::Id)
-                        .from(crate::entities::level::Entity)
-                        .and_where(
-                            Expr::expr(Func::lower(Expr::col(
-                                crate::entities::level::Column::Name,
-                            )))
-                            .eq(level.trim().to_lowercase()),
-                        )
-                        .to_owned(),
-                ),
-            );
+            // The few matching levels first: a literal id list plans well on
+            // both engines, where a subquery on lower(name) has no statistics.
+            let ids: Vec<uuid::Uuid> = crate::entities::level::Entity::find()
+                .select_only()
+                .column(crate::entities::level::Column::Id)
+                .filter(
+                    Expr::expr(Func::lower(Expr::col(crate::entities::level::Column::Name)))
+                        .eq(level.trim().to_lowercase()),
+                )
+                .into_tuple()
+                .all(self.0)
+                .await?;
+            if ids.is_empty() {
+                return Ok(CatalogPage {
+                    items: Vec::new(),
+                    total: 0,
+                });
+            }
+            cond = cond.add(achievement::Column::LevelId.is_in(ids));
         }
         if let Some(tag) = &q.tag {
             cond = cond.add(

@@ -78,6 +78,20 @@ impl Store {
     /// Brings the schema up to date.
     pub async fn migrate(&self) -> StoreResult<()> {
         migration::Migrator::up(&self.db, None).await?;
+        self.refresh_statistics().await
+    }
+
+    /// Refreshes the query planner's statistics where they are missing or
+    /// stale (SQLite's `PRAGMA optimize`, sampling at most 1,000 rows per
+    /// index so it stays fast on a large database; PostgreSQL's autovacuum
+    /// does this on its own). Run at start and after bulk loads; between
+    /// those, connections run it as they close.
+    pub async fn refresh_statistics(&self) -> StoreResult<()> {
+        if self.backend == Backend::Sqlite {
+            self.db
+                .execute_unprepared("PRAGMA analysis_limit=1000; PRAGMA optimize=0x10002;")
+                .await?;
+        }
         Ok(())
     }
 

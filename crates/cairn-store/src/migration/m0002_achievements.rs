@@ -128,6 +128,21 @@ impl MigrationTrait for Migration {
             false,
         ))
         .await?;
+        // Foreign keys that filters use (and that ON DELETE SET NULL scans).
+        m.create_index(index(
+            "achievements",
+            "ix_achievements_level",
+            &["level_id"],
+            false,
+        ))
+        .await?;
+        m.create_index(index(
+            "achievements",
+            "ix_achievements_department",
+            &["department_id"],
+            false,
+        ))
+        .await?;
 
         m.create_table(
             Table::create()

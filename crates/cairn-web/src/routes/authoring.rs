@@ -400,6 +400,7 @@ impl Details {
 #[template(path = "authoring/new.html")]
 struct NewPage {
     ctx: PageCtx,
+    slug_editable: bool,
     org: Organization,
     d: Details,
     departments: Vec<Department>,
@@ -436,6 +437,7 @@ async fn new_page(
         .map_err(|e| ctx.err(e.into()))?;
     Ok(NewPage {
         ctx: ctx.page.clone(),
+        slug_editable: true,
         org,
         d,
         departments,
@@ -508,6 +510,7 @@ struct Choice {
 #[template(path = "authoring/edit.html")]
 struct EditorPage {
     ctx: PageCtx,
+    slug_editable: bool,
     v: AchievementView,
     d: Details,
     departments: Vec<Department>,
@@ -606,7 +609,14 @@ async fn editor_page(
         .collect();
     Ok(EditorPage {
         ctx: ctx.page.clone(),
-        d: d.unwrap_or_else(|| Details::from_view(&v)),
+        slug_editable: false,
+        d: d.map_or_else(
+            || Details::from_view(&v),
+            |d| Details {
+                slug: v.achievement.slug.clone(),
+                ..d
+            },
+        ),
         rubric: super::catalog::rubric_table(&v),
         image: super::catalog::image_url(
             v.achievement.id,
