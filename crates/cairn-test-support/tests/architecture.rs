@@ -11,8 +11,19 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("cairn-media", &[]),
     ("cairn-credentials", &["cairn-rdf"]),
     ("cairn-store", &["cairn-domain"]),
-    ("cairn-app", &["cairn-domain", "cairn-store", "cairn-media", "cairn-credentials"]),
-    ("cairn-web", &["cairn-domain", "cairn-store", "cairn-app", "cairn-media"]),
+    (
+        "cairn-app",
+        &[
+            "cairn-domain",
+            "cairn-store",
+            "cairn-media",
+            "cairn-credentials",
+        ],
+    ),
+    (
+        "cairn-web",
+        &["cairn-domain", "cairn-store", "cairn-app", "cairn-media"],
+    ),
     (
         "cairn-cli",
         &["cairn-app", "cairn-web", "cairn-credentials"],
