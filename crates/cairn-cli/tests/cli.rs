@@ -133,16 +133,19 @@ fn config_example_lists_every_setting() {
 
 const DEMO_PASSWORD: &str = "cairn-demo-2026";
 
-/// `cairn` with a data folder of its own and no database or address from
-/// the environment.
+/// `cairn` with a data folder of its own and no setting from the
+/// environment (the test runner's own `CAIRN_TEST_*` variables included:
+/// `cairn` refuses settings it does not know).
 fn cairn_command(dir: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_cairn"));
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("CAIRN_") {
+            command.env_remove(key);
+        }
+    }
     command
         .current_dir(dir)
         .env("CAIRN_DATA_DIR", dir.join("data"))
-        .env_remove("CAIRN_DATABASE_URL")
-        .env_remove("CAIRN_PUBLIC_URL")
-        .env_remove("CAIRN_CONFIG")
         .env("CAIRN_LOG_FORMAT", "json");
     command
 }
