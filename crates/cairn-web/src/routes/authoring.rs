@@ -523,6 +523,9 @@ struct EditorPage {
     prerequisite_rule: String,
     prerequisite_count: String,
     versions: Vec<(u32, String)>,
+    /// The names of the templates the rubric and requirements came from.
+    rubric_template: Option<String>,
+    requirement_templates: Vec<Option<String>>,
 }
 
 async fn editor_page(
@@ -599,6 +602,21 @@ async fn editor_page(
         Some(Prerequisite::AllOf(_)) => ("all".to_owned(), String::new()),
         None => ("all".to_owned(), String::new()),
     };
+    let library = store
+        .templates()
+        .list(v.organization.id)
+        .await
+        .map_err(|e| ctx.err(e.into()))?;
+    let template_name = |t: Option<TemplateId>| {
+        t.and_then(|t| library.iter().find(|x| x.id == t).map(|x| x.name.clone()))
+    };
+    let rubric_template = template_name(v.version.rubric_template_id);
+    let requirement_templates = v
+        .version
+        .requirements
+        .iter()
+        .map(|r| template_name(r.template_id))
+        .collect();
     let versions = store
         .achievements()
         .versions(id)
@@ -630,6 +648,8 @@ async fn editor_page(
         prerequisite_rule,
         prerequisite_count,
         versions,
+        rubric_template,
+        requirement_templates,
         v,
     })
 }

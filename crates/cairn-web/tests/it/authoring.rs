@@ -519,6 +519,21 @@ async fn designs_levels_prerequisites_stacks_templates_and_import() {
         .await
         .assert_status(200)
         .assert_contains("Upload your coaching log");
+        let l = lock(&ana, &a).await;
+        ana.submit(
+            &format!("/achievements/{a}/requirements"),
+            &[
+                ("lock_version", &l),
+                ("requirements[0].prompt", "Upload your coaching log"),
+                ("requirements[0].kinds", "document"),
+                ("requirements[0].min_count", "1"),
+                ("requirements[0].template_id", &tid),
+                ("action", "save"),
+            ],
+        )
+        .await
+        .assert_status(200)
+        .assert_contains("from the template “Coaching log”");
 
         // A stack of unpublished steps cannot be published.
         ana.submit(
