@@ -560,6 +560,7 @@ impl App {
     ) -> AppResult<()> {
         let (a, _) = self.achievement_for_author(principal, id).await?;
         let tx = self.store().begin().await?;
+        tx.achievements().lock_prerequisite_graph().await?;
         if let Some(rule) = &rule {
             let field_error =
                 |e: PrerequisiteError| AppError::invalid("prerequisites", e.to_string());

@@ -687,6 +687,19 @@ impl<C: ConnectionTrait> Achievements<'_, C> {
         )
     }
 
+    /// Serializes prerequisite changes until the transaction ends, so two
+    /// edits checked for cycles at the same time cannot close one together.
+    /// SQLite's write transactions are serialized already; PostgreSQL takes
+    /// a transaction-scoped advisory lock.
+    pub async fn lock_prerequisite_graph(&self) -> StoreResult<()> {
+        if self.0.get_database_backend() == sea_orm::DbBackend::Postgres {
+            self.0
+                .execute_unprepared("SELECT pg_advisory_xact_lock(7242013)")
+                .await?;
+        }
+        Ok(())
+    }
+
     /// Every prerequisite edge (achievement, required), for cycle checks.
     pub async fn prerequisite_edges(&self) -> StoreResult<Vec<(AchievementId, AchievementId)>> {
         Ok(achievement_prerequisite::Entity::find()
