@@ -9,6 +9,7 @@ pub mod ids;
 pub mod organization;
 pub mod policy;
 pub mod role;
+pub mod sponsorship;
 pub mod token;
 pub mod validation;
 
