@@ -71,4 +71,30 @@ id_type!(
     TemplateId,
     /// A stack (pathway) of micro-credentials.
     StackId,
+    /// A learner's enrollment in one micro-credential.
+    EnrollmentId,
+    /// A school, district or grant paying for seats.
+    SponsorshipId,
+    /// One sponsor code.
+    SponsorCodeId,
+    /// A sponsor seat assigned to a person.
+    SeatId,
+    /// A payment the organization recorded.
+    PaymentId,
+    /// A coach–learner partnership.
+    PartnershipId,
+    /// An invitation to a coach partnership.
+    PartnershipInvitationId,
+    /// One piece of evidence.
+    EvidenceId,
+    /// A comment in a thread.
+    CommentId,
+    /// One frozen submission of the evidence.
+    SubmissionId,
+    /// One reviewer's review of a submission.
+    ReviewId,
+    /// An in-app notification.
+    NotificationId,
+    /// A decided award waiting to be issued.
+    AwardRequestId,
 );

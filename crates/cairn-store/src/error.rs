@@ -63,6 +63,32 @@ const UNIQUE_INDEXES: &[(&str, &str)] = &[
         "achievement_versions.achievement_id, achievement_versions.number",
     ),
     ("ux_stacks_org_slug", "stacks.organization_id, stacks.slug"),
+    ("ux_sponsor_codes_code", "sponsor_codes.code"),
+    (
+        "ux_sponsor_seats_sponsorship_user",
+        "sponsor_seats.sponsorship_id, sponsor_seats.user_id",
+    ),
+    (
+        "ux_enrollments_user_achievement",
+        "enrollments.user_id, enrollments.achievement_id",
+    ),
+    ("ux_redemptions_enrollment", "redemptions.enrollment_id"),
+    (
+        "ux_partnership_invitations_token_hash",
+        "partnership_invitations.token_hash",
+    ),
+    (
+        "ux_submissions_enrollment_attempt",
+        "submissions.enrollment_id, submissions.attempt",
+    ),
+    (
+        "ux_reviews_submission_reviewer",
+        "reviews.submission_id, reviews.reviewer_id",
+    ),
+    (
+        "ux_award_requests_enrollment",
+        "award_requests.enrollment_id",
+    ),
 ];
 
 impl From<DbErr> for StoreError {
