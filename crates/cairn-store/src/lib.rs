@@ -11,6 +11,7 @@ pub mod audit;
 pub mod blobs;
 mod dialect;
 pub mod email_tokens;
+pub mod enrollments;
 mod entities;
 mod error;
 pub mod jobs;
@@ -191,6 +192,9 @@ pub trait Repos {
     }
     fn achievements(&self) -> achievements::Achievements<'_, Self::Conn> {
         achievements::Achievements(self.conn())
+    }
+    fn enrollments(&self) -> enrollments::Enrollments<'_, Self::Conn> {
+        enrollments::Enrollments(self.conn())
     }
     fn levels(&self) -> levels::Levels<'_, Self::Conn> {
         levels::Levels(self.conn())

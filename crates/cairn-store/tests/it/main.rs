@@ -3,6 +3,7 @@
 
 mod accounts;
 mod achievements;
+mod enrollments;
 mod jobs;
 mod organizations;
 
