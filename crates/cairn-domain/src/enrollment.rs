@@ -492,6 +492,52 @@ impl Visibility {
     }
 }
 
+/// How someone stands to one enrollment; the strongest applies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Relation {
+    /// No tie: sees only what is public, once awarded.
+    Stranger,
+    /// Staff of the issuing organization (author, coach or reviewer there
+    /// without a tie to this learner).
+    OrganizationStaff,
+    /// A reviewer assigned to one of its submissions.
+    Reviewer,
+    /// The learner's coach (for this micro-credential or in general).
+    Coach,
+    /// An administrator of the issuing organization.
+    OrganizationAdmin,
+    /// The learner.
+    Learner,
+}
+
+impl Relation {
+    /// Whether this person may open the enrollment's page at all.
+    pub const fn may_open(self) -> bool {
+        !matches!(self, Relation::Stranger)
+    }
+
+    /// Whether this person may see an evidence item of this visibility;
+    /// `awarded` once the credential is issued (public items then show on
+    /// the badge page).
+    pub const fn may_see(self, visibility: Visibility, awarded: bool) -> bool {
+        match self {
+            Relation::Learner | Relation::Coach | Relation::Reviewer => true,
+            Relation::OrganizationAdmin | Relation::OrganizationStaff => {
+                matches!(visibility, Visibility::Organization | Visibility::Public)
+            }
+            Relation::Stranger => awarded && matches!(visibility, Visibility::Public),
+        }
+    }
+
+    /// Whether this person may write in the enrollment's threads.
+    pub const fn may_comment(self) -> bool {
+        matches!(
+            self,
+            Relation::Learner | Relation::Coach | Relation::Reviewer | Relation::OrganizationAdmin
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,5 +690,30 @@ mod tests {
             assert_eq!(Decision::parse(d.as_str()), Some(d));
         }
         assert_eq!(Feedback::parse("ready"), Some(Feedback::Ready));
+    }
+
+    #[test]
+    fn private_evidence_stays_with_the_learner_coach_and_reviewers() {
+        use Relation::*;
+        use Visibility::*;
+        for r in [Learner, Coach, Reviewer] {
+            assert!(r.may_see(Private, false) && r.may_comment() && r.may_open());
+        }
+        for r in [OrganizationAdmin, OrganizationStaff] {
+            assert!(!r.may_see(Private, true));
+            assert!(r.may_see(Organization, false));
+        }
+        assert!(!Stranger.may_open());
+        assert!(
+            !Stranger.may_see(Public, false),
+            "public only after the award"
+        );
+        assert!(Stranger.may_see(Public, true));
+        assert!(!Stranger.may_see(Organization, true));
+        assert!(!OrganizationStaff.may_comment() && OrganizationAdmin.may_comment());
+        assert!(
+            Learner > Coach && Coach > Reviewer,
+            "the strongest tie wins"
+        );
     }
 }
