@@ -19,7 +19,9 @@ pub mod levels;
 pub mod memberships;
 mod migration;
 pub mod organizations;
+pub mod partnerships;
 pub mod rate_limits;
+pub mod reviews;
 pub mod sessions;
 pub mod stacks;
 pub mod templates;
@@ -204,6 +206,12 @@ pub trait Repos {
     }
     fn stacks(&self) -> stacks::Stacks<'_, Self::Conn> {
         stacks::Stacks(self.conn())
+    }
+    fn partnerships(&self) -> partnerships::Partnerships<'_, Self::Conn> {
+        partnerships::Partnerships(self.conn())
+    }
+    fn reviews(&self) -> reviews::Reviews<'_, Self::Conn> {
+        reviews::Reviews(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

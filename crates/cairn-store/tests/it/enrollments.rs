@@ -16,7 +16,7 @@ use cairn_store::{Repos, Store, StoreError};
 use cairn_test_support::each_backend;
 use chrono::Duration;
 
-async fn setup(store: &Store) -> (UserId, AchievementId, AchievementVersionId, OrganizationId) {
+pub async fn setup(store: &Store) -> (UserId, AchievementId, AchievementVersionId, OrganizationId) {
     let user = store
         .users()
         .insert(NewUser {

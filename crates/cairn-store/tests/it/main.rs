@@ -6,6 +6,7 @@ mod achievements;
 mod enrollments;
 mod jobs;
 mod organizations;
+mod reviews;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
