@@ -20,9 +20,11 @@ pub mod memberships;
 mod migration;
 pub mod organizations;
 pub mod partnerships;
+pub mod payments;
 pub mod rate_limits;
 pub mod reviews;
 pub mod sessions;
+pub mod sponsorships;
 pub mod stacks;
 pub mod templates;
 pub mod users;
@@ -212,6 +214,12 @@ pub trait Repos {
     }
     fn reviews(&self) -> reviews::Reviews<'_, Self::Conn> {
         reviews::Reviews(self.conn())
+    }
+    fn sponsorships(&self) -> sponsorships::Sponsorships<'_, Self::Conn> {
+        sponsorships::Sponsorships(self.conn())
+    }
+    fn payments(&self) -> payments::Payments<'_, Self::Conn> {
+        payments::Payments(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

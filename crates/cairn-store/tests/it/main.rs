@@ -7,6 +7,7 @@ mod enrollments;
 mod jobs;
 mod organizations;
 mod reviews;
+mod sponsorships;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
