@@ -40,6 +40,9 @@ pub enum Action {
     AuthorAchievements { roles: RoleSet },
     /// Change the organization's level scale.
     ManageLevels { roles: RoleSet },
+    /// Create and end sponsorships, issue their codes, assign their seats,
+    /// see who used them, and record payments.
+    ManageSponsorships { roles: RoleSet },
 }
 
 /// Why an action was refused.
@@ -91,6 +94,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             allowed
         }
         Action::ManageLevels { roles } => org_admin(roles),
+        Action::ManageSponsorships { roles } => org_admin(roles),
     };
     if allowed {
         Ok(())
@@ -344,5 +348,10 @@ mod tests {
         );
         assert!(can(&actor(), Action::ManageLevels { roles: admin() }));
         assert!(!can(&actor(), Action::ManageLevels { roles: author }));
+    }
+
+    #[test]
+    fn manage_sponsorships_is_for_admins() {
+        only_org_admins(|roles| Action::ManageSponsorships { roles });
     }
 }
