@@ -21,9 +21,11 @@ pub mod mail;
 pub mod members;
 pub mod organizations;
 mod passwords;
+pub mod payments;
 mod rate_limit;
 pub mod recovery;
 mod secrets;
+pub mod sponsorships;
 
 pub use cairn_domain as domain;
 pub use cairn_store as store;
