@@ -627,6 +627,15 @@ impl<C: ConnectionTrait> Enrollments<'_, C> {
         Ok(())
     }
 
+    /// One submission.
+    pub async fn submission(&self, id: SubmissionId) -> StoreResult<Option<Submission>> {
+        submission::Entity::find_by_id(id.0)
+            .one(self.0)
+            .await?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
     /// Every submission of an enrollment, oldest first.
     pub async fn submissions(&self, id: EnrollmentId) -> StoreResult<Vec<Submission>> {
         submission::Entity::find()
