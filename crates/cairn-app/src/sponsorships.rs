@@ -456,7 +456,7 @@ impl App {
         id: SponsorshipId,
         email: &str,
         meta: &RequestMeta,
-    ) -> AppResult<Seat> {
+    ) -> AppResult<SeatRow> {
         let org = self.sponsoring_org(principal, slug).await?;
         let email =
             EmailAddress::parse(email).map_err(|e| AppError::invalid("email", e.to_string()))?;
@@ -513,8 +513,12 @@ impl App {
             serde_json::json!({"sponsorship": id, "seat": seat.id, "user": seat.user_id}),
         )
         .await?;
+        let holder = person_of(
+            &tx.sponsorships().people(&[seat.user_id]).await?,
+            seat.user_id,
+        );
         tx.commit().await?;
-        Ok(seat)
+        Ok(SeatRow { seat, holder })
     }
 
     /// Removes a seat nobody used yet (administrators).

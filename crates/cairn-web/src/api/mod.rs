@@ -10,6 +10,7 @@ mod library;
 mod me;
 mod openapi;
 mod orgs;
+mod sponsorships;
 
 use crate::WebState;
 use axum::Router;
@@ -108,5 +109,41 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/api/v1/organizations/{slug}/stacks/{stack}",
             get(library::stack).put(library::update_stack),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships",
+            get(sponsorships::list).post(sponsorships::create),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}",
+            get(sponsorships::show),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}/end",
+            post(sponsorships::end),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}/codes",
+            get(sponsorships::codes).post(sponsorships::generate_codes),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}/seats",
+            get(sponsorships::seats).post(sponsorships::assign_seat),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}/seats/{seat}",
+            delete(sponsorships::remove_seat),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/sponsorships/{id}/redemptions",
+            get(sponsorships::redemptions),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/payments",
+            get(sponsorships::payments).post(sponsorships::record_payment),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/payments/{id}",
+            put(sponsorships::update_payment),
         )
 }

@@ -11,6 +11,8 @@ mod home;
 mod invitations;
 mod members;
 mod orgs;
+mod payments;
+mod sponsorships;
 mod system;
 
 use crate::WebState;
@@ -34,6 +36,8 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(catalog::router())
         .merge(authoring::router())
         .merge(members::router())
+        .merge(sponsorships::router())
+        .merge(payments::router())
         .merge(invitations::router())
         .merge(admin::router())
         .merge(system::router())

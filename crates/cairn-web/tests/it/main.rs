@@ -8,6 +8,7 @@ mod api_achievements;
 mod authoring;
 mod organizations;
 mod security;
+mod sponsorships;
 mod system;
 
 use cairn_test_support::{TestApp, TestAppBuilder, TestClient, each_database};
