@@ -11,6 +11,7 @@ mod audit;
 pub mod catalog;
 pub mod clock;
 pub mod demo;
+pub mod earning;
 pub mod emails;
 mod error;
 pub mod images;

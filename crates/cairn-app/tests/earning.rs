@@ -1,0 +1,436 @@
+//! The earning workflow through the use cases, on the demo content: a
+//! learner joins, gathers evidence with a coach, submits; a reviewer asks
+//! for a revision, then finds it meets the criteria; the award is requested.
+//! Runs on SQLite and, with `CAIRN_TEST_POSTGRES_URL`, on PostgreSQL.
+
+use cairn_app::accounts::Principal;
+use cairn_app::catalog::CatalogSearch;
+use cairn_app::demo::DEMO_PASSWORD;
+use cairn_app::domain::achievement::requirement::EvidenceKind;
+use cairn_app::domain::enrollment::{Decision, Relation, StateName, Visibility};
+use cairn_app::domain::{PartnershipId, UserId};
+use cairn_app::store::Repos;
+use cairn_app::store::partnerships::Partnership;
+use cairn_app::store::reviews::{AwardStatus, Score};
+use cairn_app::{App, AppError, RequestMeta};
+use cairn_test_support::{TestApp, each_database};
+
+async fn principal(app: &App, who: &str) -> Principal {
+    let session = app
+        .log_in(
+            &format!("{who}@demo.cairn.test"),
+            DEMO_PASSWORD,
+            &RequestMeta::default(),
+        )
+        .await
+        .expect("log in");
+    app.authenticate_session(&session.token)
+        .await
+        .expect("session")
+        .expect("a principal")
+}
+
+async fn lock(app: &App, p: &Principal, id: cairn_app::domain::EnrollmentId) -> u32 {
+    app.enrollment_view(p, id)
+        .await
+        .expect("view")
+        .enrollment
+        .lock_version
+}
+
+#[tokio::test]
+async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
+    each_database(|_, url| async move {
+        let test = TestApp::builder().database_url(&url).start().await;
+        let app = &test.app;
+        app.load_demo().await.expect("demo");
+        let meta = RequestMeta::default();
+        let (lena, casey, riley, leo) = (
+            principal(app, "lena.learner").await,
+            principal(app, "casey.coach").await,
+            principal(app, "riley.reviewer").await,
+            principal(app, "leo.learner").await,
+        );
+        let found = app
+            .catalog(&CatalogSearch {
+                organization: "meadowlark-usd",
+                price: "free",
+                ..CatalogSearch::default()
+            })
+            .await
+            .expect("catalog");
+        let achievement = found
+            .entries
+            .first()
+            .expect("a free district micro-credential")
+            .achievement
+            .clone();
+
+        let e = app
+            .join_free(&lena, achievement.id, &meta)
+            .await
+            .expect("join");
+        assert_eq!(e.state.name(), StateName::InProgress);
+        let again = app
+            .join_free(&lena, achievement.id, &meta)
+            .await
+            .expect_err("once");
+        assert!(matches!(again, AppError::Conflict { .. }), "{again:?}");
+
+        // Without a coach there is nobody to ask for feedback.
+        let refused = app
+            .request_feedback(&lena, e.id, e.lock_version, &meta)
+            .await
+            .expect_err("no coach");
+        assert!(
+            refused.to_string().contains("Invite a coach first"),
+            "{refused}"
+        );
+        let tx = app.store().begin().await.expect("begin");
+        tx.partnerships()
+            .insert(&Partnership {
+                id: PartnershipId(uuid::Uuid::now_v7()),
+                coach_id: casey.user.id,
+                learner_id: lena.user.id,
+                achievement_id: None,
+                assigned_by_organization: None,
+                created_at: app.now(),
+                ended_at: None,
+            })
+            .await
+            .expect("partner");
+        tx.commit().await.expect("commit");
+
+        // A stranger cannot even see the enrollment; the coach can.
+        assert!(matches!(
+            app.enrollment_view(&leo, e.id).await,
+            Err(AppError::NotFound(_))
+        ));
+        assert_eq!(
+            app.enrollment_view(&casey, e.id)
+                .await
+                .expect("coach view")
+                .relation,
+            Relation::Coach
+        );
+
+        // Submitting before every requirement is met is refused, naming what is missing.
+        let view = app.enrollment_view(&lena, e.id).await.expect("view");
+        let early = app
+            .submit(&lena, e.id, view.enrollment.lock_version, &meta)
+            .await
+            .expect_err("incomplete");
+        assert!(
+            early
+                .to_string()
+                .contains("Some requirements are not met yet"),
+            "{early}"
+        );
+
+        // Evidence for every requirement, with a reflection where allowed, links elsewhere.
+        for (i, r) in view.version.requirements.iter().enumerate() {
+            let index = u32::try_from(i).expect("small");
+            for n in 0..r.requirement.min_count {
+                let (kind, text) = if r.requirement.kinds.contains(&EvidenceKind::Reflection) {
+                    (
+                        EvidenceKind::Reflection,
+                        "I tried *the routine* with two classes.".to_owned(),
+                    )
+                } else if r.requirement.kinds.contains(&EvidenceKind::Link) {
+                    (
+                        EvidenceKind::Link,
+                        format!("https://video.example.org/lesson-{n}"),
+                    )
+                } else {
+                    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00".to_vec();
+                    let body = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(png))]);
+                    let item = app
+                        .add_file_evidence(&lena, e.id, index, "Student work", "../../work sample.png", Visibility::Private, body, &meta)
+                        .await
+                        .expect("file evidence");
+                    assert_eq!(item.kind, EvidenceKind::Image, "told by content");
+                    continue;
+                };
+                app.add_evidence(
+                    &lena,
+                    e.id,
+                    index,
+                    kind,
+                    "Evidence",
+                    &text,
+                    Visibility::Private,
+                    &meta,
+                )
+                .await
+                .expect("evidence");
+            }
+            for item in 0..r.requirement.checklist.len() {
+                app.tick(
+                    &lena,
+                    e.id,
+                    index,
+                    u32::try_from(item).expect("small"),
+                    true,
+                )
+                .await
+                .expect("tick");
+            }
+        }
+        let bad = app
+            .add_evidence(
+                &lena,
+                e.id,
+                0,
+                EvidenceKind::Link,
+                "x",
+                "javascript:alert(1)",
+                Visibility::Private,
+                &meta,
+            )
+            .await;
+        assert!(bad.is_err(), "only web links");
+        let view = app.enrollment_view(&lena, e.id).await.expect("view");
+        let script = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"<svg onload=alert(1)>"))]);
+        let svg = app.add_file_evidence(&lena, e.id, 1, "", "x.png", Visibility::Private, script, &meta).await.expect_err("svg");
+        assert!(svg.to_string().contains("SVG files are not accepted"), "{svg}");
+        assert!(view.complete(), "every requirement met: {:?}", view.progress);
+
+        app.request_feedback(&lena, e.id, view.enrollment.lock_version, &meta)
+            .await
+            .expect("feedback");
+        app.mark_ready(&casey, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("ready");
+        app.comment(&casey, e.id, None, "Looks ready — submit it.", &meta)
+            .await
+            .expect("comment");
+        assert!(
+            app.unread_notifications(&lena).await.expect("unread") >= 2,
+            "ready and the comment"
+        );
+
+        let first = app
+            .submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("submit");
+        assert_eq!(first.attempt, 1);
+        let stuck = app
+            .add_evidence(
+                &lena,
+                e.id,
+                0,
+                EvidenceKind::Link,
+                "late",
+                "https://example.org",
+                Visibility::Private,
+                &meta,
+            )
+            .await
+            .expect_err("frozen");
+        assert!(
+            stuck.to_string().contains("Submitted for review"),
+            "{stuck}"
+        );
+
+        // The reviewer (never the coach) finds it in their queue and asks for a revision.
+        let reviewer_view = app
+            .enrollment_view(&riley, e.id)
+            .await
+            .expect("reviewer view");
+        assert_eq!(reviewer_view.relation, Relation::Reviewer);
+        let review = reviewer_view.my_open_review.expect("assigned to Riley");
+        let criteria = view
+            .version
+            .rubric
+            .as_ref()
+            .map_or(0, |r| r.criteria().len());
+        let scores = |level| {
+            (0..criteria)
+                .map(|_| Score {
+                    level,
+                    comment: "Seen in the lesson".into(),
+                })
+                .collect::<Vec<_>>()
+        };
+        let empty = app
+            .complete_review(&riley, review.id, scores(0), "", Decision::Revise, &meta)
+            .await
+            .expect_err("feedback needed");
+        assert!(matches!(empty, AppError::Invalid(_)));
+        app.complete_review(
+            &riley,
+            review.id,
+            scores(0),
+            "Show a second class.",
+            Decision::Revise,
+            &meta,
+        )
+        .await
+        .expect("revise");
+        assert_eq!(
+            app.enrollment_view(&lena, e.id)
+                .await
+                .expect("view")
+                .enrollment
+                .state
+                .name(),
+            StateName::RevisionRequested
+        );
+
+        // The learner revises and resubmits; the history keeps both attempts.
+        app.add_evidence(
+            &lena,
+            e.id,
+            0,
+            view.version.requirements[0]
+                .requirement
+                .kinds
+                .iter()
+                .copied()
+                .find(|k| matches!(k, EvidenceKind::Reflection | EvidenceKind::Link))
+                .unwrap_or(EvidenceKind::Link),
+            "Second class",
+            "https://video.example.org/second",
+            Visibility::Organization,
+            &meta,
+        )
+        .await
+        .ok();
+        let second = app
+            .submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("resubmit");
+        assert_eq!(second.attempt, 2);
+        let review = app
+            .enrollment_view(&riley, e.id)
+            .await
+            .expect("view")
+            .my_open_review
+            .expect("assigned again");
+        let levels = view.version.rubric.as_ref().map_or(1, |r| r.levels().len());
+        app.complete_review(
+            &riley,
+            review.id,
+            scores(levels - 1),
+            "Strong work.",
+            Decision::Meets,
+            &meta,
+        )
+        .await
+        .expect("meets");
+        let done = app.enrollment_view(&lena, e.id).await.expect("view");
+        assert_eq!(done.enrollment.state.name(), StateName::AwardPending);
+        assert_eq!(done.submissions.len(), 2);
+        assert_eq!(done.submissions[0].0.outcome, Some(Decision::Revise));
+        let request = app
+            .store()
+            .reviews()
+            .award_request(e.id)
+            .await
+            .expect("request")
+            .expect("an award request");
+        assert_eq!(request.status, AwardStatus::Ready);
+        assert_ne!(
+            review.reviewer_id,
+            UserId(casey.user.id.0),
+            "the coach never reviews"
+        );
+        test.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn paid_micro_credentials_are_joined_with_a_code_once_or_by_paying() {
+    each_database(|_, url| async move {
+        let test = TestApp::builder().database_url(&url).start().await;
+        let app = &test.app;
+        app.load_demo().await.expect("demo");
+        let meta = RequestMeta::default();
+        let (lee, leo, lena) = (
+            principal(app, "lee.leader").await,
+            principal(app, "leo.learner").await,
+            principal(app, "lena.learner").await,
+        );
+        let paid = app
+            .catalog(&CatalogSearch {
+                organization: "cottonwood-coop",
+                price: "paid",
+                ..CatalogSearch::default()
+            })
+            .await
+            .expect("catalog");
+        let capstone = paid
+            .entries
+            .iter()
+            .map(|e| e.achievement.clone())
+            .find(|a| a.sponsorable)
+            .expect("a sponsorable paid micro-credential");
+        let free_join = app
+            .join_free(&leo, capstone.id, &meta)
+            .await
+            .expect_err("not free");
+        assert!(
+            free_join.to_string().contains("is not free")
+                || matches!(free_join, AppError::Invalid(_))
+        );
+
+        let sponsorship = app
+            .create_sponsorship(
+                &lee,
+                "cottonwood-coop",
+                cairn_app::sponsorships::SponsorshipInput {
+                    name: "Title II grant",
+                    seats: "1",
+                    expires_on: "",
+                    covers: vec![capstone.id],
+                },
+                &meta,
+            )
+            .await
+            .expect("sponsorship");
+        let codes = app
+            .generate_sponsor_codes(&lee, "cottonwood-coop", sponsorship.id, 2, &meta)
+            .await
+            .expect("codes");
+        let typed = codes[0].code.to_lowercase();
+        let bad = app
+            .join_with_code(&leo, capstone.id, "NOPE-NOPE-NOPE", &meta)
+            .await
+            .expect_err("unknown");
+        assert!(bad.to_string().contains("not valid"), "{bad}");
+        let e = app
+            .join_with_code(&leo, capstone.id, &typed, &meta)
+            .await
+            .expect("join with a code");
+        assert_eq!(
+            (e.state.name(), e.funding.as_str()),
+            (StateName::InProgress, "sponsor")
+        );
+        // One seat: the second code cannot pay for another learner.
+        let full = app
+            .join_with_code(&lena, capstone.id, &codes[1].code, &meta)
+            .await
+            .expect_err("no seats");
+        assert!(full.to_string().contains("no seats left"), "{full}");
+        let report = app
+            .sponsorship_redemptions(&lee, "cottonwood-coop", sponsorship.id)
+            .await
+            .expect("report");
+        assert_eq!(report.len(), 1);
+
+        // Paying: the enrollment waits for the organization to record it.
+        let (waiting, next) = app
+            .join_paying(&lena, capstone.id, &meta)
+            .await
+            .expect("join paying");
+        assert_eq!(waiting.state.name(), StateName::PendingPayment);
+        assert!(next.is_none(), "manual payments have no online step");
+        assert!(
+            app.unread_notifications(&lee).await.expect("unread") >= 1,
+            "the admin hears of it"
+        );
+        test.finish().await;
+    })
+    .await;
+}
