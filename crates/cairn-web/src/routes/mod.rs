@@ -7,6 +7,7 @@ mod admin;
 mod auth;
 mod authoring;
 mod catalog;
+mod earning;
 mod home;
 mod invitations;
 mod members;
@@ -35,6 +36,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(orgs::router())
         .merge(catalog::router())
         .merge(authoring::router())
+        .merge(earning::router())
         .merge(members::router())
         .merge(sponsorships::router())
         .merge(payments::router())

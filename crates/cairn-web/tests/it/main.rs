@@ -6,6 +6,7 @@ mod accounts;
 mod api;
 mod api_achievements;
 mod authoring;
+mod earning;
 mod organizations;
 mod security;
 mod sponsorships;
