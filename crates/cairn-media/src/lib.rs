@@ -14,4 +14,5 @@
 pub mod design;
 pub mod markdown;
 pub mod render;
+pub mod sniff;
 pub mod svg;

@@ -23,6 +23,16 @@ pub enum StoreError {
     /// Blob storage failed.
     #[error("blob storage: {0}")]
     Blob(#[from] std::io::Error),
+    /// A streamed blob grew past the limit its writer set; nothing was kept.
+    #[error("the file is larger than the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    /// The stream a blob was written from failed (an upload cut off or
+    /// malformed); nothing was kept.
+    #[error("the upload could not be read: {0}")]
+    Upload(#[source] Box<dyn std::error::Error + Send + Sync>),
+    /// A byte range asked for lies outside the blob.
+    #[error("range not satisfiable: the blob has {total_len} bytes")]
+    RangeNotSatisfiable { total_len: u64 },
     /// Anything else from the database.
     #[error("database: {0}")]
     Database(DbErr),

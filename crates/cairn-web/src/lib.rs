@@ -8,6 +8,7 @@ mod api;
 mod cookies;
 mod error;
 mod extract;
+pub mod files;
 mod layers;
 mod routes;
 mod templates;
