@@ -774,6 +774,10 @@ impl App {
                     "file",
                     "The file is larger than 2 GB; upload a shorter or compressed version.",
                 ),
+                StoreError::Upload(_) => AppError::invalid(
+                    "file",
+                    "The upload was interrupted before the file arrived whole; try again.",
+                ),
                 other => other.into(),
             })?;
         let sniffed = match cairn_media::sniff::check(&stored.head) {
@@ -1779,6 +1783,42 @@ impl App {
             .await?;
         }
         Ok(())
+    }
+
+    /// An evidence file, for someone allowed to see it: its storage key,
+    /// media type, name and SHA-256. Anyone else gets "not found".
+    pub async fn evidence_file(
+        &self,
+        viewer: Option<&Principal>,
+        id: EvidenceId,
+    ) -> AppResult<(String, String, String, String)> {
+        let hidden = || AppError::not_found("The file");
+        let item = self
+            .store()
+            .enrollments()
+            .evidence_item(id)
+            .await?
+            .ok_or_else(hidden)?;
+        let e = self
+            .store()
+            .enrollments()
+            .get(item.enrollment_id)
+            .await?
+            .ok_or_else(hidden)?;
+        let relation = self.relation(viewer, &e).await?;
+        if !relation.may_see(item.visibility, e.state.name() == StateName::Awarded) {
+            return Err(hidden());
+        }
+        match item.content {
+            EvidenceContent::File {
+                key,
+                file_name,
+                media_type,
+                sha256,
+                ..
+            } => Ok((key, media_type, file_name, sha256)),
+            _ => Err(hidden()),
+        }
     }
 
     /// Someone's notifications, newest first, and how many are unread.

@@ -136,7 +136,7 @@ impl App {
         format!("{base}{path_and_query}")
     }
 
-    pub(crate) fn blobs(&self) -> &LocalBlobs {
+    pub fn blobs(&self) -> &LocalBlobs {
         &self.inner.blobs
     }
 

@@ -30,6 +30,14 @@ pub(super) fn router() -> Router<WebState> {
         .route("/enrollments/{id}", get(show))
         .route("/enrollments/{id}/evidence", post(add_evidence))
         .route(
+            "/enrollments/{id}/files",
+            post(upload).layer(axum::extract::DefaultBodyLimit::max(
+                usize::try_from(cairn_app::earning::MAX_UPLOAD_BYTES).unwrap_or(usize::MAX)
+                    + 64 * 1024,
+            )),
+        )
+        .route("/evidence/{id}/file", get(evidence_file))
+        .route(
             "/enrollments/{id}/evidence/{item}/remove",
             post(remove_evidence),
         )
@@ -707,4 +715,114 @@ async fn read_all(
     Ok(Redirect::to("/notifications")
         .success("All read.")
         .into_response_with(&state))
+}
+
+/// Streams an uploaded file into the learner's evidence. The form sends its
+/// CSRF token and fields before the file, so nothing is stored for a
+/// request that fails the check.
+async fn upload(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    axum::Extension(cookie): axum::Extension<crate::extract::CsrfCookie>,
+    Path(id): Path<String>,
+    mut multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?;
+    let id = enrollment_id(&ctx, &id)?;
+    let mut csrf = None;
+    let mut requirement = 0u32;
+    let mut title = String::new();
+    let mut visibility = Visibility::Private;
+    let mut outcome = Err(AppError::invalid("file", "Choose a file."));
+    loop {
+        let field = match multipart.next_field().await {
+            Ok(Some(field)) => field,
+            Ok(None) => break,
+            Err(_) => {
+                outcome = Err(AppError::invalid(
+                    "file",
+                    "The upload could not be read; try again.",
+                ));
+                break;
+            }
+        };
+        match field.name().unwrap_or_default() {
+            "csrf" => csrf = field.text().await.ok(),
+            "requirement" => {
+                requirement = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(u32::MAX);
+            }
+            "title" => title = field.text().await.unwrap_or_default(),
+            "visibility" => {
+                visibility = field
+                    .text()
+                    .await
+                    .ok()
+                    .and_then(|v| Visibility::parse(&v))
+                    .unwrap_or_default();
+            }
+            "file" => {
+                if !crate::extract::csrf_ok(&state, &cookie.0, csrf.as_deref()) {
+                    return Ok(crate::extract::form_expired());
+                }
+                let name = field.file_name().unwrap_or_default().to_owned();
+                outcome = state
+                    .app
+                    .add_file_evidence(
+                        principal,
+                        id,
+                        requirement,
+                        &title,
+                        &name,
+                        visibility,
+                        Box::pin(field),
+                        &ctx.meta,
+                    )
+                    .await;
+                break;
+            }
+            _ => {}
+        }
+    }
+    match outcome {
+        Ok(item) => Ok(Redirect::to(format!(
+            "/enrollments/{id}#requirement-{}",
+            item.requirement_index
+        ))
+        .success("The file is added.")
+        .into_response_with(&state)),
+        Err(err) => again(&state, &ctx, id, err).await,
+    }
+}
+
+/// An evidence file, for those allowed to see it, with ranges so videos
+/// play in the browser.
+async fn evidence_file(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, PageError> {
+    let id = EvidenceId(parse_id(&ctx, &id, "The file")?);
+    let (key, media_type, file_name, sha256) = state
+        .app
+        .evidence_file(ctx.principal.as_ref(), id)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    crate::files::serve_file(
+        state.app.blobs(),
+        crate::files::ServedFile {
+            key: &key,
+            media_type: &media_type,
+            file_name: &file_name,
+            sha256_hex: &sha256,
+        },
+        &headers,
+    )
+    .await
+    .map_err(|e| ctx.err(e.into()))
 }

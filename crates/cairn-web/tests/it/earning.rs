@@ -92,9 +92,46 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
             .assert_status(200)
             .assert_contains(&enrollment);
 
+        // A file is stored by streaming and judged by its content, then
+        // served only to those allowed, with ranges.
+        let mut png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00".to_vec();
+        png.extend(std::iter::repeat_n(7u8, 4000));
+        let form = reqwest::multipart::Form::new()
+            .text("csrf", lena.csrf().await)
+            .text("requirement", "1")
+            .text("title", "Student work")
+            .text("visibility", "private")
+            .part("file", reqwest::multipart::Part::bytes(png.clone()).file_name("work.txt"));
+        let uploaded = lena.http().post(lena.url(&format!("{enrollment}/files"))).multipart(form).send().await.expect("upload");
+        let status = uploaded.status();
+        let final_url = uploaded.url().to_string();
+        let body = uploaded.text().await.unwrap_or_default();
+        assert_eq!(status, 200, "{final_url} {}", &body[body.len().saturating_sub(1500)..]);
+        let page_text = body;
+        assert!(page_text.contains("The file is added"), "{page_text}");
+        let at = page_text.find("href=\"/evidence/").map(|i| i + 6).expect("a file link");
+        let file_path: String = page_text[at..].split('"').next().expect("href").to_owned();
+        let whole = lena.http().get(lena.url(&file_path)).send().await.expect("file");
+        assert_eq!(whole.status(), 200);
+        assert_eq!(whole.headers()["content-type"], "image/png", "told by content, not the .txt name");
+        assert_eq!(whole.bytes().await.expect("bytes").len(), png.len());
+        let part = lena.http().get(lena.url(&file_path)).header("Range", "bytes=0-7").send().await.expect("range");
+        assert_eq!(part.status(), 206);
+        assert_eq!(part.bytes().await.expect("bytes").as_ref(), &png[..8]);
+        let svg = reqwest::multipart::Form::new()
+            .text("csrf", lena.csrf().await)
+            .text("requirement", "1")
+            .part("file", reqwest::multipart::Part::bytes(b"<svg onload=alert(1)></svg>".to_vec()).file_name("x.png"));
+        let refused = lena.http().post(lena.url(&format!("{enrollment}/files"))).multipart(svg).send().await.expect("upload");
+        assert_eq!(refused.status(), 422);
+
         // Strangers, other learners and visitors cannot see it.
         let leo = demo_login(&app, "leo.learner").await;
         leo.get(&enrollment).await.assert_status(404);
+        leo.get(&file_path).await.assert_status(404);
+        app.client().get(&file_path).await.assert_status(404);
+        leo.get(&file_path).await.assert_status(404);
+        app.client().get(&file_path).await.assert_status(404);
         leo.submit(&format!("{enrollment}/comments"), &[("body", "hi")])
             .await
             .assert_status(404);
