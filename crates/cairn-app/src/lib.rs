@@ -10,6 +10,7 @@ pub mod api_tokens;
 mod audit;
 pub mod catalog;
 pub mod clock;
+pub mod coaching;
 pub mod demo;
 pub mod earning;
 pub mod emails;

@@ -26,6 +26,12 @@ pub(super) fn router() -> Router<WebState> {
     Router::new()
         .route("/orgs/{org}/achievements/{slug}/join", post(join))
         .route("/learning", get(my_learning))
+        .route("/coaching", get(coaching))
+        .route("/coaching/invite", post(invite_partner))
+        .route(
+            "/partners/{token}",
+            get(partner_invitation).post(answer_partner),
+        )
         .route("/notifications", get(notifications).post(read_all))
         .route("/enrollments/{id}", get(show))
         .route("/enrollments/{id}/evidence", post(add_evidence))
@@ -825,4 +831,143 @@ async fn evidence_file(
     )
     .await
     .map_err(|e| ctx.err(e.into()))
+}
+
+#[derive(Template)]
+#[template(path = "earning/coaching.html")]
+struct CoachingPage {
+    ctx: PageCtx,
+    learners: Vec<cairn_app::coaching::CoachedLearner>,
+    mine: Vec<(String, String)>,
+    errors: FormErrors,
+    email: String,
+}
+
+async fn coaching_page(
+    state: &WebState,
+    ctx: &Ctx,
+    errors: FieldErrors,
+    email: String,
+) -> Result<CoachingPage, PageError> {
+    let principal = ctx.require()?;
+    let learners = state
+        .app
+        .coach_dashboard(principal)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let mine = state
+        .app
+        .my_enrollments(principal)
+        .await
+        .map_err(|e| ctx.err(e))?
+        .into_iter()
+        .map(|(_, a)| (a.id.to_string(), a.title))
+        .collect();
+    Ok(CoachingPage {
+        ctx: ctx.page.clone(),
+        learners,
+        mine,
+        errors: errors.into(),
+        email,
+    })
+}
+
+async fn coaching(State(state): State<WebState>, ctx: Ctx) -> Result<Response, PageError> {
+    Ok(render(
+        &coaching_page(&state, &ctx, FieldErrors::new(), String::new()).await?,
+    ))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct InviteForm {
+    email: String,
+    role: String,
+    achievement: String,
+}
+
+async fn invite_partner(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    CsrfForm(f): CsrfForm<InviteForm>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?;
+    let role = if f.role == "learner" {
+        cairn_store::partnerships::InviteeRole::Learner
+    } else {
+        cairn_store::partnerships::InviteeRole::Coach
+    };
+    let achievement = uuid::Uuid::parse_str(&f.achievement)
+        .ok()
+        .map(cairn_domain::AchievementId);
+    match state
+        .app
+        .invite_partner(principal, &f.email, role, achievement, &ctx.meta)
+        .await
+    {
+        Ok(inv) => Ok(Redirect::to("/coaching")
+            .success(format!("We sent an invitation to {}.", inv.email))
+            .into_response_with(&state)),
+        Err(err) => {
+            let (status, errors) = form_errors(&ctx, err)?;
+            let page = coaching_page(&state, &ctx, errors, f.email).await?;
+            Ok((status, render(&page)).into_response())
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "earning/partner_invitation.html")]
+struct PartnerInvitationPage {
+    ctx: PageCtx,
+    v: cairn_app::coaching::InvitationView,
+    token: String,
+    as_coach: bool,
+    signed_in: bool,
+}
+
+async fn partner_invitation(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+) -> Result<Response, PageError> {
+    let v = state
+        .app
+        .partner_invitation(&token)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(render(&PartnerInvitationPage {
+        as_coach: v.invitation.invitee_role == cairn_store::partnerships::InviteeRole::Coach,
+        signed_in: ctx.principal.is_some(),
+        ctx: ctx.page,
+        v,
+        token,
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct AnswerForm {
+    answer: String,
+}
+
+async fn answer_partner(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(token): Path<String>,
+    CsrfForm(f): CsrfForm<AnswerForm>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?;
+    let accept = f.answer == "accept";
+    state
+        .app
+        .answer_partner_invitation(principal, &token, accept, &ctx.meta)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    let (to, message) = if accept {
+        ("/coaching", "You are partners now.")
+    } else {
+        ("/", "You declined the invitation.")
+    };
+    Ok(Redirect::to(to).success(message).into_response_with(&state))
 }

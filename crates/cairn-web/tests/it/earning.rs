@@ -146,6 +146,32 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
             !staff_view.text.contains("growth"),
             "private evidence stays private"
         );
+
+        // Lena invites Casey to coach her; Casey accepts from the email and
+        // then sees her private evidence and her feedback request.
+        lena.submit("/coaching/invite", &[("email", "casey.coach@demo.cairn.test"), ("role", "coach"), ("achievement", "")])
+            .await
+            .assert_status(200)
+            .assert_contains("We sent an invitation to casey.coach@demo.cairn.test");
+        let link = app.last_email_to("casey.coach@demo.cairn.test").await.link().expect("an invitation link");
+        assert!(link.starts_with("/partners/"), "{link}");
+        casey.get(&link).await.assert_status(200).assert_contains("Lena Learner invites you to be their coach");
+        leo.submit(&link, &[("answer", "accept")]).await.assert_status(403).assert_contains("This invitation was sent to casey.coach@demo.cairn.test");
+        casey.submit(&link, &[("answer", "accept")]).await.assert_status(200).assert_contains("You are partners now");
+        casey.submit(&link, &[("answer", "accept")]).await.assert_status(409);
+        let coach_view = casey.get(&enrollment).await;
+        assert!(coach_view.text.contains("growth"), "the coach sees private evidence");
+        let lock = {
+            let needle = "name=\"lock_version\" value=\"";
+            let at = coach_view.text.find(needle).expect("a lock") + needle.len();
+            coach_view.text[at..].split('"').next().expect("value").to_owned()
+        };
+        lena.submit(&format!("{enrollment}/act"), &[("action", "request_feedback"), ("lock_version", &lock)])
+            .await
+            .assert_status(200)
+            .assert_contains("Your coach is asked for feedback");
+        casey.get("/coaching").await.assert_status(200).assert_contains("Lena Learner").assert_contains("waiting for you");
+        casey.get("/notifications").await.assert_status(200).assert_contains("asks for your feedback");
         app
     })
     .await;
