@@ -26,6 +26,7 @@ mod passwords;
 pub mod payments;
 mod rate_limit;
 pub mod recovery;
+pub mod reviewing;
 mod secrets;
 pub mod sponsorships;
 

@@ -27,6 +27,7 @@ pub(super) fn router() -> Router<WebState> {
         .route("/orgs/{org}/achievements/{slug}/join", post(join))
         .route("/learning", get(my_learning))
         .route("/coaching", get(coaching))
+        .route("/orgs/{org}/reviews", get(review_queue).post(review_rules))
         .route("/coaching/invite", post(invite_partner))
         .route(
             "/partners/{token}",
@@ -970,4 +971,92 @@ async fn answer_partner(
         ("/", "You declined the invitation.")
     };
     Ok(Redirect::to(to).success(message).into_response_with(&state))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct QueueParams {
+    page: Option<u64>,
+}
+
+#[derive(Template)]
+#[template(path = "earning/queue.html")]
+struct QueuePage {
+    ctx: PageCtx,
+    q: cairn_app::reviewing::Queue,
+    errors: FormErrors,
+    max_attempts: String,
+}
+
+async fn review_queue(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+    axum::extract::Query(p): axum::extract::Query<QueueParams>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?;
+    let q = state
+        .app
+        .review_queue(principal, &org, p.page.unwrap_or(1))
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(render(&QueuePage {
+        max_attempts: q
+            .policy
+            .max_attempts
+            .map(|n| n.to_string())
+            .unwrap_or_default(),
+        ctx: ctx.page,
+        q,
+        errors: FormErrors::default(),
+    }))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct RulesForm {
+    two_reviews: String,
+    max_attempts: String,
+}
+
+async fn review_rules(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+    CsrfForm(f): CsrfForm<RulesForm>,
+) -> Result<Response, PageError> {
+    let principal = ctx.require()?;
+    match state
+        .app
+        .set_review_policy(
+            principal,
+            &org,
+            !f.two_reviews.is_empty(),
+            &f.max_attempts,
+            &ctx.meta,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(format!("/orgs/{org}/reviews"))
+            .success("The review rules are saved.")
+            .into_response_with(&state)),
+        Err(err) => {
+            let (status, errors) = form_errors(&ctx, err)?;
+            let q = state
+                .app
+                .review_queue(principal, &org, 1)
+                .await
+                .map_err(|e| ctx.err(e))?;
+            Ok((
+                status,
+                render(&QueuePage {
+                    ctx: ctx.page,
+                    q,
+                    errors: errors.into(),
+                    max_attempts: f.max_attempts,
+                }),
+            )
+                .into_response())
+        }
+    }
 }

@@ -176,3 +176,48 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_review_queue_is_for_reviewers_and_administrators() {
+    on_each_backend(|app| async move {
+        app.app.load_demo().await.expect("demo");
+        let dana = demo_login(&app, "dana.director").await;
+        dana.get("/orgs/meadowlark-usd/reviews")
+            .await
+            .assert_status(200)
+            .assert_contains("in the organization");
+        dana.submit(
+            "/orgs/meadowlark-usd/reviews",
+            &[("two_reviews", "1"), ("max_attempts", "lots")],
+        )
+        .await
+        .assert_status(422)
+        .assert_contains("Enter a number of attempts");
+        dana.submit(
+            "/orgs/meadowlark-usd/reviews",
+            &[("two_reviews", "1"), ("max_attempts", "3")],
+        )
+        .await
+        .assert_status(200)
+        .assert_contains("The review rules are saved");
+        let riley = demo_login(&app, "riley.reviewer").await;
+        riley
+            .get("/orgs/meadowlark-usd/reviews")
+            .await
+            .assert_status(200)
+            .assert_contains("assigned to you");
+        for who in ["lena.learner", "casey.coach"] {
+            demo_login(&app, who)
+                .await
+                .get("/orgs/meadowlark-usd/reviews")
+                .await
+                .assert_status(403);
+        }
+        riley
+            .submit("/orgs/meadowlark-usd/reviews", &[("two_reviews", "")])
+            .await
+            .assert_status(403);
+        app
+    })
+    .await;
+}
