@@ -15,7 +15,6 @@ use axum::response::{IntoResponse, Response};
 use std::time::{Duration, Instant};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
@@ -33,12 +32,37 @@ pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
         .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(60)))
+        .layer(middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
         .with_state(state)
+}
+
+/// How long a request may take, body included.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// How long an evidence upload may take: several hundred megabytes over a
+/// school's connection can take many minutes.
+const UPLOAD_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
+
+/// Whether a request is an evidence upload (the one route that takes large
+/// bodies).
+fn is_upload(path: &str) -> bool {
+    path.starts_with("/enrollments/") && path.ends_with("/files")
+}
+
+/// Ends a request that takes too long with 408; uploads get longer.
+async fn time_limit(req: Request, next: middleware::Next) -> Response {
+    let limit = if is_upload(req.uri().path()) {
+        UPLOAD_TIMEOUT
+    } else {
+        REQUEST_TIMEOUT
+    };
+    match tokio::time::timeout(limit, next.run(req)).await {
+        Ok(response) => response,
+        Err(_) => StatusCode::REQUEST_TIMEOUT.into_response(),
+    }
 }
 
 fn wants_json(req: &Request) -> bool {
@@ -202,4 +226,14 @@ async fn record_metrics(req: Request, next: Next) -> Response {
     metrics::counter!("cairn_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
     metrics::histogram!("cairn_http_request_duration_seconds", "method" => method, "route" => route).record(started.elapsed().as_secs_f64());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_evidence_uploads_get_the_long_time_limit() {
+        assert!(super::is_upload("/enrollments/0192/files"));
+        assert!(!super::is_upload("/enrollments/0192"));
+        assert!(!super::is_upload("/orgs/x/settings/logo"));
+    }
 }
