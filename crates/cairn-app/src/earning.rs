@@ -178,7 +178,7 @@ impl App {
         }
         let tx = self.store().begin().await?;
         let enrollment = self
-            .start_enrollment(&tx, principal, &a, State::joined(true), Funding::Free, meta)
+            .start_enrollment(&tx, principal, &a, true, Funding::Free, meta)
             .await?;
         tx.commit().await?;
         self.wake_worker();
@@ -209,6 +209,10 @@ impl App {
             ));
         };
         let tx = self.store().begin().await?;
+        if let Some(back) = self.resume_sponsored(&tx, principal, &a, meta).await? {
+            tx.commit().await?;
+            return Ok(back);
+        }
         let now = self.now();
         let (found, sponsorship) = tx
             .sponsorships()
@@ -237,14 +241,7 @@ impl App {
             return Err(AppError::invalid("code", NotCovered::CodeUsed.to_string()));
         }
         let enrollment = self
-            .start_enrollment(
-                &tx,
-                principal,
-                &a,
-                State::joined(true),
-                Funding::Sponsor,
-                meta,
-            )
+            .start_enrollment(&tx, principal, &a, true, Funding::Sponsor, meta)
             .await?;
         tx.sponsorships()
             .record_redemption(&Redemption {
@@ -260,6 +257,27 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(enrollment)
+    }
+
+    /// Someone who left a micro-credential a sponsor already paid for comes
+    /// back on that payment: no new code or seat is used.
+    async fn resume_sponsored(
+        &self,
+        tx: &Tx,
+        principal: &Principal,
+        a: &Achievement,
+        meta: &RequestMeta,
+    ) -> AppResult<Option<Enrollment>> {
+        let Some(old) = tx.enrollments().of_learner(principal.user.id, a.id).await? else {
+            return Ok(None);
+        };
+        if tx.sponsorships().redemption_of(old.id).await?.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(
+            self.start_enrollment(tx, principal, a, true, Funding::Sponsor, meta)
+                .await?,
+        ))
     }
 
     /// Joins with a seat a sponsor assigned to the learner.
@@ -278,6 +296,10 @@ impl App {
             ));
         }
         let tx = self.store().begin().await?;
+        if let Some(back) = self.resume_sponsored(&tx, principal, &a, meta).await? {
+            tx.commit().await?;
+            return Ok(back);
+        }
         let now = self.now();
         let (seat, sponsorship) = tx
             .sponsorships()
@@ -295,14 +317,7 @@ impl App {
             return Err(AppError::invalid("seat", "This seat was already used."));
         }
         let enrollment = self
-            .start_enrollment(
-                &tx,
-                principal,
-                &a,
-                State::joined(true),
-                Funding::Sponsor,
-                meta,
-            )
+            .start_enrollment(&tx, principal, &a, true, Funding::Sponsor, meta)
             .await?;
         tx.sponsorships()
             .record_redemption(&Redemption {
@@ -351,14 +366,7 @@ impl App {
             .unwrap_or_default();
         let tx = self.store().begin().await?;
         let enrollment = self
-            .start_enrollment(
-                &tx,
-                principal,
-                &a,
-                State::joined(false),
-                Funding::Payment,
-                meta,
-            )
+            .start_enrollment(&tx, principal, &a, false, Funding::Payment, meta)
             .await?;
         let request = crate::payments::PaymentRequest {
             payment_id: PaymentId(App::new_id()),
@@ -424,21 +432,37 @@ impl App {
         Ok(a)
     }
 
-    /// Writes a new enrollment (or reopens a withdrawn one) in `tx`.
+    /// Writes a new enrollment in `tx`, or brings back a withdrawn one at
+    /// the current version with its attempts still counted.
     pub(crate) async fn start_enrollment(
         &self,
         tx: &Tx,
         principal: &Principal,
         a: &Achievement,
-        state: State,
+        paid: bool,
         funding: Funding,
         meta: &RequestMeta,
     ) -> AppResult<Enrollment> {
         let now = self.now();
+        let already = || AppError::Conflict {
+            field: None,
+            message: "You have already joined this micro-credential.".into(),
+        };
         if let Some(old) = tx.enrollments().of_learner(principal.user.id, a.id).await? {
-            // A withdrawn enrollment comes back rather than a second one.
+            if old.state.name() != StateName::Withdrawn {
+                return Err(already());
+            }
+            let attempts = u32::try_from(tx.enrollments().submissions(old.id).await?.len())
+                .unwrap_or(u32::MAX);
             tx.enrollments()
-                .transition(old.id, old.lock_version, state, now)
+                .reopen(
+                    old.id,
+                    old.lock_version,
+                    State::rejoined(paid, attempts),
+                    funding,
+                    a.current_version_id,
+                    now,
+                )
                 .await
                 .map_err(map_store)?;
         } else {
@@ -449,16 +473,13 @@ impl App {
                     achievement_id: a.id,
                     version_id: a.current_version_id,
                     organization_id: a.organization_id,
-                    state,
+                    state: State::joined(paid),
                     funding,
                     now,
                 })
                 .await
                 .map_err(|e| match e {
-                    StoreError::Conflict { .. } => AppError::Conflict {
-                        field: None,
-                        message: "You have already joined this micro-credential.".into(),
-                    },
+                    StoreError::Conflict { .. } => already(),
                     other => other.into(),
                 })?;
         }
@@ -1046,10 +1067,16 @@ impl App {
         }
         let title = self.title_of(&e).await?;
         let tx = self.store().begin().await?;
-        tx.enrollments()
-            .transition(id, lock, s.request_feedback(), self.now())
-            .await
-            .map_err(map_store)?;
+        self.record_move(
+            &tx,
+            principal,
+            &e,
+            lock,
+            s.request_feedback(),
+            "enrollment.feedback_requested",
+            meta,
+        )
+        .await?;
         for c in coaches {
             self.notify(
                 &tx,
@@ -1063,15 +1090,6 @@ impl App {
             )
             .await?;
         }
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.feedback_requested",
-            serde_json::json!({"enrollment": id}),
-        )
-        .await?;
         tx.commit().await?;
         self.wake_worker();
         Ok(())
@@ -1091,10 +1109,16 @@ impl App {
         };
         let title = self.title_of(&e).await?;
         let tx = self.store().begin().await?;
-        tx.enrollments()
-            .transition(id, lock, s.mark_ready(), self.now())
-            .await
-            .map_err(map_store)?;
+        self.record_move(
+            &tx,
+            principal,
+            &e,
+            lock,
+            s.mark_ready(),
+            "enrollment.marked_ready",
+            meta,
+        )
+        .await?;
         self.notify(
             &tx,
             e.user_id,
@@ -1103,18 +1127,37 @@ impl App {
             &format!("/enrollments/{id}"),
         )
         .await?;
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.marked_ready",
-            serde_json::json!({"enrollment": id}),
-        )
-        .await?;
         tx.commit().await?;
         self.wake_worker();
         Ok(())
+    }
+
+    /// Moves an enrollment in `tx`, refused when someone moved it since
+    /// `lock`, and records who did it in the audit log.
+    #[expect(clippy::too_many_arguments, reason = "one step shared by every move")]
+    async fn record_move(
+        &self,
+        tx: &Tx,
+        principal: &Principal,
+        e: &Enrollment,
+        lock: u32,
+        next: State,
+        event: &str,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        tx.enrollments()
+            .transition(e.id, lock, next, self.now())
+            .await
+            .map_err(map_store)?;
+        self.audit(
+            tx,
+            meta,
+            Some(principal.user.id),
+            Some(e.organization_id),
+            event,
+            serde_json::json!({"enrollment": e.id, "state": next.name().as_str()}),
+        )
+        .await
     }
 
     /// Loads an enrollment for someone with one of `ties` to it.
@@ -1185,17 +1228,14 @@ impl App {
         let policy = store.reviews().policy(e.organization_id).await?;
         let tx = store.begin().await?;
         let now = self.now();
-        tx.enrollments()
-            .transition(id, lock, next, now)
-            .await
-            .map_err(map_store)?;
+        self.record_move(&tx, principal, &e, lock, next, "enrollment.submitted", meta)
+            .await?;
         let submission = tx
             .enrollments()
             .freeze(SubmissionId(App::new_id()), id, sub.attempt, now)
             .await?;
         let wanted = if policy.two_reviews { 2 } else { 1 };
-        let assigned = self
-            .assign_reviewers(&tx, &e, &a, &submission, wanted, None)
+        self.assign_reviewers(&tx, &e, &a, &submission, wanted)
             .await?;
         for c in tx
             .partnerships()
@@ -1214,15 +1254,6 @@ impl App {
             )
             .await?;
         }
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.submitted",
-            serde_json::json!({"enrollment": id, "attempt": sub.attempt, "reviewers": assigned.len()}),
-        )
-        .await?;
         tx.commit().await?;
         self.wake_worker();
         Ok(submission)
@@ -1230,7 +1261,8 @@ impl App {
 
     /// Assigns up to `wanted` reviewers from the organization's reviewers,
     /// least loaded first, never the learner, their coaches or anyone who
-    /// already reviews this submission. Returns who was assigned.
+    /// already reviews this submission; tells the administrators when
+    /// nobody is left to ask.
     async fn assign_reviewers(
         &self,
         tx: &Tx,
@@ -1238,8 +1270,7 @@ impl App {
         a: &Achievement,
         submission: &Submission,
         wanted: usize,
-        by: Option<UserId>,
-    ) -> AppResult<Vec<UserId>> {
+    ) -> AppResult<()> {
         let members = tx.memberships().list(e.organization_id).await?;
         let pool: Vec<UserId> = members
             .iter()
@@ -1257,7 +1288,7 @@ impl App {
             excluded.insert(r.reviewer_id);
         }
         let mut loads = tx.reviews().open_counts(&pool).await?;
-        let mut chosen = Vec::new();
+        let mut assigned = 0;
         for _ in 0..wanted {
             let Some(reviewer) = pick_reviewer(&loads, &excluded) else {
                 break;
@@ -1269,7 +1300,7 @@ impl App {
                     organization_id: e.organization_id,
                     department_id: a.department_id,
                     reviewer_id: reviewer,
-                    assigned_by: by,
+                    assigned_by: None,
                     now: self.now(),
                 })
                 .await?;
@@ -1285,9 +1316,27 @@ impl App {
                 &format!("/enrollments/{}", e.id),
             )
             .await?;
-            chosen.push(reviewer);
+            assigned += 1;
         }
-        Ok(chosen)
+        if assigned < wanted {
+            // Nobody left to ask: the administrators must add a reviewer.
+            for m in &members {
+                if m.roles.has(Role::Admin) {
+                    self.notify(
+                        tx,
+                        m.user_id,
+                        "no_reviewer",
+                        &format!(
+                            "A submission of “{}” has no reviewer: give a member the reviewer role who does not coach this learner.",
+                            a.title
+                        ),
+                        &format!("/enrollments/{}", e.id),
+                    )
+                    .await?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A reviewer scores each criterion and decides. When the reviews
@@ -1398,7 +1447,7 @@ impl App {
                     .filter(|r| r.completed_at.is_none())
                     .count();
                 if open < n {
-                    self.assign_reviewers(&tx, &e, &a, &submission, n - open, None)
+                    self.assign_reviewers(&tx, &e, &a, &submission, n - open)
                         .await?;
                 }
             }
@@ -1534,10 +1583,16 @@ impl App {
         let title = self.title_of(&e).await?;
         let tx = self.store().begin().await?;
         let now = self.now();
-        tx.enrollments()
-            .transition(id, lock, s.confirm(), now)
-            .await
-            .map_err(map_store)?;
+        self.record_move(
+            &tx,
+            principal,
+            &e,
+            lock,
+            s.confirm(),
+            "enrollment.confirmed",
+            meta,
+        )
+        .await?;
         self.request_award(&tx, &e, &submission, now).await?;
         self.notify(
             &tx,
@@ -1545,15 +1600,6 @@ impl App {
             "confirmed",
             &format!("The issuer confirmed your award for “{title}”."),
             &format!("/enrollments/{id}"),
-        )
-        .await?;
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.confirmed",
-            serde_json::json!({"enrollment": id}),
         )
         .await?;
         tx.commit().await?;
@@ -1576,19 +1622,8 @@ impl App {
         let policy = self.store().reviews().policy(e.organization_id).await?;
         let next = s.try_again(policy);
         let tx = self.store().begin().await?;
-        tx.enrollments()
-            .transition(id, lock, next, self.now())
-            .await
-            .map_err(map_store)?;
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.try_again",
-            serde_json::json!({"enrollment": id, "state": next.name().as_str()}),
-        )
-        .await?;
+        self.record_move(&tx, principal, &e, lock, next, "enrollment.try_again", meta)
+            .await?;
         tx.commit().await?;
         Ok(next.name())
     }
@@ -1606,17 +1641,14 @@ impl App {
             return Err(refused(e.state.refuse()));
         };
         let tx = self.store().begin().await?;
-        tx.enrollments()
-            .transition(id, lock, s.meeting_held(), self.now())
-            .await
-            .map_err(map_store)?;
-        self.audit(
+        self.record_move(
             &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
+            principal,
+            &e,
+            lock,
+            s.meeting_held(),
             "enrollment.meeting_held",
-            serde_json::json!({"enrollment": id}),
+            meta,
         )
         .await?;
         tx.commit().await?;
@@ -1634,19 +1666,8 @@ impl App {
         let e = self.tied(principal, id, &[Relation::Learner]).await?;
         let next = e.state.withdraw().map_err(refused)?;
         let tx = self.store().begin().await?;
-        tx.enrollments()
-            .transition(id, lock, next, self.now())
-            .await
-            .map_err(map_store)?;
-        self.audit(
-            &tx,
-            meta,
-            Some(principal.user.id),
-            Some(e.organization_id),
-            "enrollment.withdrawn",
-            serde_json::json!({"enrollment": id}),
-        )
-        .await?;
+        self.record_move(&tx, principal, &e, lock, next, "enrollment.withdrawn", meta)
+            .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -38,6 +38,66 @@ async fn lock(app: &App, p: &Principal, id: cairn_app::domain::EnrollmentId) -> 
         .lock_version
 }
 
+/// Evidence for every requirement of an enrollment: a reflection where
+/// allowed, else a link, else a small PNG; and every checklist item ticked.
+async fn fill_every_requirement(app: &App, lena: &Principal, id: cairn_app::domain::EnrollmentId) {
+    let meta = RequestMeta::default();
+    let view = app.enrollment_view(lena, id).await.expect("view");
+    let e = &view.enrollment;
+    for (i, r) in view.version.requirements.iter().enumerate() {
+        let index = u32::try_from(i).expect("small");
+        for n in 0..r.requirement.min_count {
+            let (kind, text) = if r.requirement.kinds.contains(&EvidenceKind::Reflection) {
+                (
+                    EvidenceKind::Reflection,
+                    "I tried *the routine* with two classes.".to_owned(),
+                )
+            } else if r.requirement.kinds.contains(&EvidenceKind::Link) {
+                (
+                    EvidenceKind::Link,
+                    format!("https://video.example.org/lesson-{n}"),
+                )
+            } else {
+                let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00".to_vec();
+                let body =
+                    futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(png))]);
+                let item = app
+                    .add_file_evidence(
+                        lena,
+                        e.id,
+                        index,
+                        "Student work",
+                        "../../work sample.png",
+                        Visibility::Private,
+                        body,
+                        &meta,
+                    )
+                    .await
+                    .expect("file evidence");
+                assert_eq!(item.kind, EvidenceKind::Image, "told by content");
+                continue;
+            };
+            app.add_evidence(
+                lena,
+                e.id,
+                index,
+                kind,
+                "Evidence",
+                &text,
+                Visibility::Private,
+                &meta,
+            )
+            .await
+            .expect("evidence");
+        }
+        for item in 0..r.requirement.checklist.len() {
+            app.tick(lena, e.id, index, u32::try_from(item).expect("small"), true)
+                .await
+                .expect("tick");
+        }
+    }
+}
+
 #[tokio::test]
 async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
     each_database(|_, url| async move {
@@ -127,55 +187,7 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             "{early}"
         );
 
-        // Evidence for every requirement, with a reflection where allowed, links elsewhere.
-        for (i, r) in view.version.requirements.iter().enumerate() {
-            let index = u32::try_from(i).expect("small");
-            for n in 0..r.requirement.min_count {
-                let (kind, text) = if r.requirement.kinds.contains(&EvidenceKind::Reflection) {
-                    (
-                        EvidenceKind::Reflection,
-                        "I tried *the routine* with two classes.".to_owned(),
-                    )
-                } else if r.requirement.kinds.contains(&EvidenceKind::Link) {
-                    (
-                        EvidenceKind::Link,
-                        format!("https://video.example.org/lesson-{n}"),
-                    )
-                } else {
-                    let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00".to_vec();
-                    let body = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(png))]);
-                    let item = app
-                        .add_file_evidence(&lena, e.id, index, "Student work", "../../work sample.png", Visibility::Private, body, &meta)
-                        .await
-                        .expect("file evidence");
-                    assert_eq!(item.kind, EvidenceKind::Image, "told by content");
-                    continue;
-                };
-                app.add_evidence(
-                    &lena,
-                    e.id,
-                    index,
-                    kind,
-                    "Evidence",
-                    &text,
-                    Visibility::Private,
-                    &meta,
-                )
-                .await
-                .expect("evidence");
-            }
-            for item in 0..r.requirement.checklist.len() {
-                app.tick(
-                    &lena,
-                    e.id,
-                    index,
-                    u32::try_from(item).expect("small"),
-                    true,
-                )
-                .await
-                .expect("tick");
-            }
-        }
+        fill_every_requirement(app, &lena, e.id).await;
         let bad = app
             .add_evidence(
                 &lena,
@@ -190,10 +202,31 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             .await;
         assert!(bad.is_err(), "only web links");
         let view = app.enrollment_view(&lena, e.id).await.expect("view");
-        let script = futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from_static(b"<svg onload=alert(1)>"))]);
-        let svg = app.add_file_evidence(&lena, e.id, 1, "", "x.png", Visibility::Private, script, &meta).await.expect_err("svg");
-        assert!(svg.to_string().contains("SVG files are not accepted"), "{svg}");
-        assert!(view.complete(), "every requirement met: {:?}", view.progress);
+        let script = futures::stream::iter(vec![Ok::<_, std::io::Error>(
+            bytes::Bytes::from_static(b"<svg onload=alert(1)>"),
+        )]);
+        let svg = app
+            .add_file_evidence(
+                &lena,
+                e.id,
+                1,
+                "",
+                "x.png",
+                Visibility::Private,
+                script,
+                &meta,
+            )
+            .await
+            .expect_err("svg");
+        assert!(
+            svg.to_string().contains("SVG files are not accepted"),
+            "{svg}"
+        );
+        assert!(
+            view.complete(),
+            "every requirement met: {:?}",
+            view.progress
+        );
 
         app.request_feedback(&lena, e.id, view.enrollment.lock_version, &meta)
             .await
@@ -295,7 +328,7 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             &meta,
         )
         .await
-        .ok();
+        .expect("revision evidence");
         let second = app
             .submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
             .await
@@ -430,6 +463,86 @@ async fn paid_micro_credentials_are_joined_with_a_code_once_or_by_paying() {
             app.unread_notifications(&lee).await.expect("unread") >= 1,
             "the admin hears of it"
         );
+        test.finish().await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_learner_who_left_comes_back_at_the_current_version_with_attempts_counted() {
+    each_database(|_, url| async move {
+        let test = TestApp::builder().database_url(&url).start().await;
+        let app = &test.app;
+        app.load_demo().await.expect("demo");
+        let meta = RequestMeta::default();
+        let lena = principal(app, "lena.learner").await;
+        let riley = principal(app, "riley.reviewer").await;
+        let found = app
+            .catalog(&CatalogSearch {
+                organization: "meadowlark-usd",
+                price: "free",
+                ..CatalogSearch::default()
+            })
+            .await
+            .expect("catalog");
+        let achievement = found
+            .entries
+            .first()
+            .expect("a free one")
+            .achievement
+            .clone();
+        let e = app
+            .join_free(&lena, achievement.id, &meta)
+            .await
+            .expect("join");
+        fill_every_requirement(app, &lena, e.id).await;
+        app.submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("submit");
+        let review = app
+            .enrollment_view(&riley, e.id)
+            .await
+            .expect("view")
+            .my_open_review
+            .expect("assigned");
+        let criteria = app
+            .enrollment_view(&lena, e.id)
+            .await
+            .expect("view")
+            .version
+            .rubric
+            .map_or(0, |r| r.criteria().len());
+        let scores = (0..criteria)
+            .map(|_| Score {
+                level: 0,
+                comment: String::new(),
+            })
+            .collect();
+        app.complete_review(
+            &riley,
+            review.id,
+            scores,
+            "Show more.",
+            Decision::Revise,
+            &meta,
+        )
+        .await
+        .expect("revise");
+        app.withdraw(&lena, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("leave");
+        let back = app
+            .join_free(&lena, achievement.id, &meta)
+            .await
+            .expect("come back");
+        assert_eq!(back.id, e.id, "the same enrollment, with its history");
+        assert_eq!(back.state.name(), StateName::InProgress);
+        assert_eq!(back.state.attempts(), 1, "the first attempt still counts");
+        let second = app
+            .submit(&lena, e.id, back.lock_version, &meta)
+            .await
+            .expect("the evidence is still there, and attempt numbers do not collide");
+        assert_eq!(second.attempt, 2);
         test.finish().await;
     })
     .await;

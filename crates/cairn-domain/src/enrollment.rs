@@ -227,9 +227,12 @@ pub enum State {
     Withdrawn,
 }
 
-/// Joined, waiting for the organization to record the payment.
+/// Joined (or back after leaving), waiting for the organization to record
+/// the payment. `attempts` counts submissions made before.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PendingPayment;
+pub struct PendingPayment {
+    pub attempts: u32,
+}
 /// Collecting evidence. `attempts` counts earlier submissions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct InProgress {
@@ -266,20 +269,26 @@ pub struct AwardPending;
 impl State {
     /// The state at joining: free (or already paid) ones start at once.
     pub fn joined(paid_or_free: bool) -> State {
+        State::rejoined(paid_or_free, 0)
+    }
+
+    /// The state when coming back after leaving, with the submissions made
+    /// before counted, so attempts keep their numbers.
+    pub fn rejoined(paid_or_free: bool, attempts: u32) -> State {
         if paid_or_free {
             State::InProgress(InProgress {
-                attempts: 0,
+                attempts,
                 feedback: Feedback::None,
             })
         } else {
-            State::PendingPayment(PendingPayment)
+            State::PendingPayment(PendingPayment { attempts })
         }
     }
 
     /// Rebuilds a stored state.
     pub fn from_stored(name: StateName, attempts: u32, feedback: Feedback) -> State {
         match name {
-            StateName::PendingPayment => State::PendingPayment(PendingPayment),
+            StateName::PendingPayment => State::PendingPayment(PendingPayment { attempts }),
             StateName::InProgress => State::InProgress(InProgress { attempts, feedback }),
             StateName::Submitted => State::Submitted(Submitted {
                 attempt: attempts.max(1),
@@ -317,6 +326,7 @@ impl State {
     pub const fn attempts(self) -> u32 {
         match self {
             State::InProgress(s) => s.attempts,
+            State::PendingPayment(s) => s.attempts,
             State::Submitted(s) => s.attempt,
             State::RevisionRequested(RevisionRequested { attempts })
             | State::NotYet(NotYet { attempts })
@@ -350,7 +360,7 @@ impl State {
 impl PendingPayment {
     /// The organization recorded the payment (or a sponsor covered it).
     pub fn paid(self) -> State {
-        State::joined(true)
+        State::rejoined(true, self.attempts)
     }
 }
 
@@ -538,6 +548,79 @@ impl Relation {
     }
 }
 
+/// Something a person can do to an enrollment from its page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Move {
+    RequestFeedback,
+    Submit,
+    MarkReady,
+    MeetingHeld,
+    Confirm,
+    TryAgain,
+    Withdraw,
+}
+
+impl Move {
+    pub const ALL: [Move; 7] = [
+        Move::RequestFeedback,
+        Move::Submit,
+        Move::MarkReady,
+        Move::MeetingHeld,
+        Move::Confirm,
+        Move::TryAgain,
+        Move::Withdraw,
+    ];
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Move::RequestFeedback => "request_feedback",
+            Move::Submit => "submit",
+            Move::MarkReady => "ready",
+            Move::MeetingHeld => "meeting_held",
+            Move::Confirm => "confirm",
+            Move::TryAgain => "try_again",
+            Move::Withdraw => "withdraw",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Self> {
+        Move::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+    /// The button's words.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Move::RequestFeedback => "Request feedback from my coach",
+            Move::Submit => "Submit for review",
+            Move::MarkReady => "Mark ready to submit",
+            Move::MeetingHeld => "We met: open another attempt",
+            Move::Confirm => "Confirm the award (spoke with the coach)",
+            Move::TryAgain => "Start another attempt",
+            Move::Withdraw => "Leave",
+        }
+    }
+
+    /// The moves `relation` can make from `state`: the ones the state
+    /// machine has and the use cases allow that person.
+    pub fn available(state: State, relation: Relation) -> Vec<Move> {
+        let mut moves = Vec::new();
+        match (relation, state) {
+            (Relation::Learner, State::InProgress(_)) => {
+                moves.extend([Move::RequestFeedback, Move::Submit]);
+            }
+            (Relation::Learner, State::RevisionRequested(_)) => moves.push(Move::Submit),
+            (Relation::Learner, State::NotYet(_)) => moves.push(Move::TryAgain),
+            (Relation::Coach, State::InProgress(_)) => moves.push(Move::MarkReady),
+            (Relation::Coach, State::CoachMeetingRequired(_)) => moves.push(Move::MeetingHeld),
+            (Relation::OrganizationAdmin, State::AwaitingConfirmation(_)) => {
+                moves.push(Move::Confirm);
+            }
+            _ => {}
+        }
+        if relation == Relation::Learner && state.withdraw().is_ok() {
+            moves.push(Move::Withdraw);
+        }
+        moves
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,6 +797,53 @@ mod tests {
         assert!(
             Learner > Coach && Coach > Reviewer,
             "the strongest tie wins"
+        );
+    }
+
+    #[test]
+    fn each_person_is_offered_only_the_moves_the_state_allows() {
+        use Relation::*;
+        let working = State::joined(true);
+        assert_eq!(
+            Move::available(working, Learner),
+            vec![Move::RequestFeedback, Move::Submit, Move::Withdraw]
+        );
+        assert_eq!(Move::available(working, Coach), vec![Move::MarkReady]);
+        assert!(Move::available(working, OrganizationAdmin).is_empty());
+        assert_eq!(
+            Move::available(State::joined(false), Learner),
+            vec![Move::Withdraw],
+            "nothing to submit before the payment"
+        );
+        assert_eq!(
+            Move::available(
+                State::AwaitingConfirmation(AwaitingConfirmation),
+                OrganizationAdmin
+            ),
+            vec![Move::Confirm]
+        );
+        assert!(Move::available(State::AwardPending(AwardPending), Learner).is_empty());
+        for m in Move::ALL {
+            assert_eq!(Move::parse(m.as_str()), Some(m));
+        }
+    }
+
+    #[test]
+    fn coming_back_keeps_counting_attempts() {
+        let State::PendingPayment(p) = State::rejoined(false, 2) else {
+            panic!("waits for payment")
+        };
+        assert_eq!(p.paid().attempts(), 2);
+        let State::InProgress(s) = State::rejoined(true, 2) else {
+            panic!("in progress")
+        };
+        let State::Submitted(next) = s.submit(Vec::new()).expect("complete") else {
+            panic!("submitted")
+        };
+        assert_eq!(next.attempt, 3, "attempt numbers never repeat");
+        assert_eq!(
+            State::from_stored(StateName::PendingPayment, 2, Feedback::None).attempts(),
+            2
         );
     }
 }

@@ -418,6 +418,31 @@ impl<C: ConnectionTrait> Enrollments<'_, C> {
         Ok(())
     }
 
+    /// Brings back a withdrawn enrollment at the micro-credential's current
+    /// version, paid for in a new way, if nobody moved it since
+    /// `expected_lock`. Its evidence and earlier submissions stay.
+    pub async fn reopen(
+        &self,
+        id: EnrollmentId,
+        expected_lock: u32,
+        state: State,
+        funding: Funding,
+        version: AchievementVersionId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        self.transition(id, expected_lock, state, now).await?;
+        enrollment::Entity::update_many()
+            .col_expr(
+                enrollment::Column::Funding,
+                Expr::value(funding.as_str().to_owned()),
+            )
+            .col_expr(enrollment::Column::VersionId, Expr::value(version.0))
+            .filter(enrollment::Column::Id.eq(id.0))
+            .exec(self.0)
+            .await?;
+        Ok(())
+    }
+
     /// Adds an evidence item.
     pub async fn add_evidence(&self, e: &Evidence) -> StoreResult<()> {
         let mut model = evidence_item::ActiveModel {

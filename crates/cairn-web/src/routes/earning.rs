@@ -2,7 +2,7 @@
 //! feedback, submission, reviews, confirmation, comments), the learner's
 //! list and notifications.
 
-use super::{Redirect, form_errors, parse_id};
+use super::{Redirect, form_errors, form_errors_or_conflict, parse_id};
 use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfForm, Ctx};
@@ -15,7 +15,7 @@ use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::earning::EnrollmentView;
 use cairn_domain::achievement::requirement::EvidenceKind;
-use cairn_domain::enrollment::{Decision, Relation, StateName, Visibility};
+use cairn_domain::enrollment::{Decision, Move, Relation, StateName, Visibility};
 use cairn_domain::{EnrollmentId, EvidenceId, FieldErrors, ReviewId};
 use cairn_store::achievements::Achievement;
 use cairn_store::enrollments::{Enrollment, EvidenceContent};
@@ -155,9 +155,10 @@ struct EnrollmentPage {
     v: EnrollmentView,
     state_label: &'static str,
     is_learner: bool,
-    is_coach: bool,
-    is_admin: bool,
+    waiting_for_payment: bool,
     editable: bool,
+    /// (action, label, is the main one) for the buttons of the next step.
+    moves: Vec<(&'static str, &'static str, bool)>,
     rows: Vec<EvidenceRow>,
     kinds: Vec<Vec<(&'static str, &'static str)>>,
     visibilities: Vec<(&'static str, &'static str)>,
@@ -361,9 +362,22 @@ async fn page(
         ctx: ctx.page.clone(),
         state_label: name.label(),
         is_learner: v.relation == Relation::Learner,
-        is_coach: v.relation == Relation::Coach,
-        is_admin: v.relation == Relation::OrganizationAdmin,
+        waiting_for_payment: name == StateName::PendingPayment,
         editable: v.relation == Relation::Learner && name.editable(),
+        moves: Move::available(v.enrollment.state, v.relation)
+            .into_iter()
+            .map(|m| {
+                let main = matches!(
+                    m,
+                    Move::Submit
+                        | Move::MarkReady
+                        | Move::Confirm
+                        | Move::TryAgain
+                        | Move::MeetingHeld
+                );
+                (m.as_str(), m.label(), main)
+            })
+            .collect(),
         rows,
         kinds,
         visibilities: Visibility::ALL
@@ -398,16 +412,7 @@ async fn again(
     id: EnrollmentId,
     err: AppError,
 ) -> Result<Response, PageError> {
-    let (status, errors) = match err {
-        AppError::Conflict {
-            field: None,
-            message,
-        } => (
-            axum::http::StatusCode::CONFLICT,
-            FieldErrors::single("state", message),
-        ),
-        other => form_errors(ctx, other)?,
-    };
+    let (status, errors) = form_errors_or_conflict(ctx, err, "state")?;
     Ok((status, render(&page(state, ctx, id, errors).await?)).into_response())
 }
 
@@ -560,36 +565,36 @@ async fn act(
     let principal = ctx.require()?;
     let id = enrollment_id(&ctx, &id)?;
     let (app, meta, lock) = (&state.app, &ctx.meta, f.lock_version);
-    let result = match f.action.as_str() {
-        "request_feedback" => app
+    let result = match Move::parse(&f.action) {
+        Some(Move::RequestFeedback) => app
             .request_feedback(principal, id, lock, meta)
             .await
             .map(|()| "Your coach is asked for feedback."),
-        "ready" => app
+        Some(Move::MarkReady) => app
             .mark_ready(principal, id, lock, meta)
             .await
             .map(|()| "Marked ready to submit."),
-        "submit" => app
+        Some(Move::Submit) => app
             .submit(principal, id, lock, meta)
             .await
             .map(|_| "Submitted for review. Your evidence is frozen as it is now."),
-        "confirm" => app
+        Some(Move::Confirm) => app
             .confirm_award(principal, id, lock, meta)
             .await
             .map(|()| "Confirmed: the award is requested."),
-        "try_again" => app
+        Some(Move::TryAgain) => app
             .try_again(principal, id, lock, meta)
             .await
             .map(|_| "A new attempt is open."),
-        "meeting_held" => app
+        Some(Move::MeetingHeld) => app
             .coach_meeting_held(principal, id, lock, meta)
             .await
             .map(|()| "The meeting is recorded; a new attempt is open."),
-        "withdraw" => app
+        Some(Move::Withdraw) => app
             .withdraw(principal, id, lock, meta)
             .await
             .map(|()| "You left this micro-credential."),
-        _ => Err(AppError::invalid("action", "Choose what to do.")),
+        None => Err(AppError::invalid("action", "Choose what to do.")),
     };
     match result {
         Ok(message) => Ok(Redirect::to(format!("/enrollments/{id}"))

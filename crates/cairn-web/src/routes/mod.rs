@@ -61,6 +61,23 @@ pub(crate) fn form_errors(
     }
 }
 
+/// Like [`form_errors`], but a conflict that names no field (a record that
+/// changed since the form was opened) is shown on the form as `field`
+/// rather than as an error page.
+pub(crate) fn form_errors_or_conflict(
+    ctx: &Ctx,
+    err: AppError,
+    field: &str,
+) -> Result<(StatusCode, FieldErrors), PageError> {
+    match err {
+        AppError::Conflict {
+            field: None,
+            message,
+        } => Ok((StatusCode::CONFLICT, FieldErrors::single(field, message))),
+        other => form_errors(ctx, other),
+    }
+}
+
 /// An id from a path, or "not found" (a mistyped id names nothing).
 pub(crate) fn parse_id(ctx: &Ctx, id: &str, what: &str) -> Result<uuid::Uuid, PageError> {
     uuid::Uuid::parse_str(id).map_err(|_| ctx.err(AppError::not_found(what)))
