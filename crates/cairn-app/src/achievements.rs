@@ -64,6 +64,8 @@ pub struct AchievementView {
     pub roles: RoleSet,
     /// Whether the viewer may edit it.
     pub can_edit: bool,
+    /// Whether it can be deleted (rather than archived).
+    pub can_delete: bool,
 }
 
 /// A stack with its micro-credentials loaded.
@@ -93,6 +95,12 @@ fn publish_blockers(a: &Achievement, v: &AchievementVersion) -> FieldErrors {
         );
     }
     errors
+}
+
+/// Only a draft that was never published can be deleted; anything that was
+/// ever public is archived instead, so links and awards keep working.
+fn deletable(a: &Achievement) -> bool {
+    a.status == AchievementStatus::Draft && a.published_at.is_none()
 }
 
 pub(crate) fn stale() -> AppError {
@@ -512,7 +520,7 @@ impl App {
         meta: &RequestMeta,
     ) -> AppResult<()> {
         let (a, _) = self.achievement_for_author(principal, id).await?;
-        if a.status != AchievementStatus::Draft || a.published_at.is_some() {
+        if !deletable(&a) {
             return Err(AppError::conflict(
                 "status",
                 "Only a draft that was never published can be deleted; archive it instead.",
@@ -676,6 +684,8 @@ impl App {
             return Err(AppError::not_found("The micro-credential"));
         }
         let can_edit = viewer.is_some_and(|p| can(&p.actor, Action::AuthorAchievements { roles }));
+        let can_delete = can_edit && deletable(&achievement);
+
         let store = self.store();
         let version = match version {
             None => {
@@ -729,6 +739,7 @@ impl App {
             prerequisite_achievements,
             stacks,
             roles,
+            can_delete,
             can_edit,
         })
     }

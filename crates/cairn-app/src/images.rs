@@ -207,14 +207,14 @@ impl App {
         }
     }
 
-    /// A micro-credential's image: public once published; drafts only for
-    /// the organization's staff.
+    /// A micro-credential's image, and whether anyone may see it: public
+    /// once published; drafts only for the organization's staff.
     pub async fn badge_image(
         &self,
         id: AchievementId,
         format: ImageFormat,
         viewer: Option<&Principal>,
-    ) -> AppResult<Vec<u8>> {
+    ) -> AppResult<(Vec<u8>, bool)> {
         let a = self
             .store()
             .achievements()
@@ -232,7 +232,8 @@ impl App {
             ImageFormat::Svg => a.image.svg_key,
         }
         .ok_or_else(|| AppError::not_found("The image"))?;
-        Ok(self.blobs().get(&key).await?)
+        let public = a.status != AchievementStatus::Draft;
+        Ok((self.blobs().get(&key).await?, public))
     }
 }
 

@@ -90,6 +90,24 @@ fn long_text(
     value.to_owned()
 }
 
+/// Hundredths written with two decimals, as prices are: `4900` → `"49.00"`.
+pub fn two_decimals(hundredths: u32) -> String {
+    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+}
+
+/// Hundredths written as briefly as they read back, as hours are:
+/// `250` → `"2.5"`, `200` → `"2"`, `125` → `"1.25"`.
+pub fn brief_decimal(hundredths: u32) -> String {
+    let (whole, frac) = (hundredths / 100, hundredths % 100);
+    if frac == 0 {
+        whole.to_string()
+    } else if frac.is_multiple_of(10) {
+        format!("{whole}.{}", frac / 10)
+    } else {
+        format!("{whole}.{frac:02}")
+    }
+}
+
 /// Parses an amount with at most two decimals ("2.5", "49.00") into hundredths.
 fn hundredths(text: &str) -> Option<u32> {
     let text = text.trim();
@@ -295,5 +313,15 @@ mod tests {
         ] {
             assert!(errors.for_field(field).is_some(), "{field}: {errors}");
         }
+    }
+
+    #[test]
+    fn amounts_written_out_read_back_the_same() {
+        for h in [0, 1, 10, 99, 100, 125, 250, 4900, 100_000] {
+            assert_eq!(hundredths(&brief_decimal(h)), Some(h));
+            assert_eq!(hundredths(&two_decimals(h)), Some(h));
+        }
+        assert_eq!(brief_decimal(250), "2.5");
+        assert_eq!(two_decimals(4900), "49.00");
     }
 }

@@ -41,7 +41,7 @@ fn amount_text(value: Option<&Amount>) -> String {
 
 /// A decimal amount of money or hours from hundredths: `4900` → `"49.00"`.
 pub fn decimal(hundredths: u32) -> String {
-    format!("{}.{:02}", hundredths / 100, hundredths % 100)
+    cairn_domain::achievement::fields::two_decimals(hundredths)
 }
 
 /// Credit hours as a JSON number: `250` → `2.5`.

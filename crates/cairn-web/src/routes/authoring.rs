@@ -3,7 +3,7 @@
 //! prerequisites, image, designer, life cycle), import, the level scale,
 //! templates and stacks. Every form works without JavaScript.
 
-use super::{Redirect, form_errors, parse_id};
+use super::{Redirect, form_errors, form_errors_or_conflict, parse_id};
 use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfCookie, CsrfForm, Ctx, csrf_ok, form_expired};
@@ -19,7 +19,7 @@ use cairn_app::achievements::{AchievementView, Change, DetailsForm};
 use cairn_app::images::BADGE_MAX_BYTES;
 use cairn_app::library::StackForm;
 use cairn_domain::achievement::AchievementStatus;
-use cairn_domain::achievement::fields::AchievementInput;
+use cairn_domain::achievement::fields::{AchievementInput, brief_decimal, two_decimals};
 use cairn_domain::achievement::prerequisite::Prerequisite;
 use cairn_domain::achievement::requirement::{EvidenceKind, EvidenceRequirement};
 use cairn_domain::achievement::rubric::{CriterionForm, PassingRule, Rubric, RubricForm};
@@ -311,16 +311,11 @@ impl Details {
                     ]
                 })
                 .collect(),
-            credit_hours: super::catalog::hours(f.credit_hundredths)
-                .trim_end_matches(" hours")
-                .trim_end_matches(" hour")
-                .to_owned(),
+            credit_hours: brief_decimal(f.credit_hundredths),
             valid_months: f.valid_months.map(|m| m.to_string()).unwrap_or_default(),
             price: match f.price {
                 cairn_domain::achievement::fields::Price::Free => "0".to_owned(),
-                cairn_domain::achievement::fields::Price::Paid { cents } => {
-                    format!("{}.{:02}", cents / 100, cents % 100)
-                }
+                cairn_domain::achievement::fields::Price::Paid { cents } => two_decimals(cents),
             },
             sponsorable: f.sponsorable,
             requires_confirmation: f.requires_confirmation,
@@ -535,17 +530,7 @@ async fn editor_page(
     d: Option<Details>,
     errors: FormErrors,
 ) -> Result<EditorPage, PageError> {
-    let principal = ctx.require()?;
-    let v = state
-        .app
-        .achievement_view_by_id(id, None, Some(principal))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    if !v.can_edit {
-        return Err(ctx.err(AppError::Forbidden(
-            "You do not have permission to do this.".into(),
-        )));
-    }
+    let v = editable_view(state, ctx, id).await?;
     let store = state.app.store();
     let departments = store
         .organizations()
@@ -672,16 +657,7 @@ async fn editor_with_errors(
     d: Option<Details>,
     err: AppError,
 ) -> Result<Response, PageError> {
-    let (status, errors) = match err {
-        AppError::Conflict {
-            field: None,
-            message,
-        } => (
-            StatusCode::CONFLICT,
-            FieldErrors::single("lock_version", message),
-        ),
-        other => form_errors(ctx, other)?,
-    };
+    let (status, errors) = form_errors_or_conflict(ctx, err, "lock_version")?;
     let page = editor_page(state, ctx, id, d, errors.into()).await?;
     Ok((status, render(&page)).into_response())
 }
@@ -841,16 +817,7 @@ async fn rubric_page(
     errors: FieldErrors,
 ) -> Result<RubricPage, PageError> {
     let principal = ctx.require()?;
-    let v = state
-        .app
-        .achievement_view_by_id(id, None, Some(principal))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    if !v.can_edit {
-        return Err(ctx.err(AppError::Forbidden(
-            "You do not have permission to do this.".into(),
-        )));
-    }
+    let v = editable_view(state, ctx, id).await?;
     let templates: Vec<LibraryTemplate> = state
         .app
         .templates(principal, &v.organization.slug)
@@ -1103,16 +1070,7 @@ async fn save_rubric_value(
             ))
             .into_response_with(state)),
         Err(err) => {
-            let (status, errors) = match err {
-                AppError::Conflict {
-                    field: None,
-                    message,
-                } => (
-                    StatusCode::CONFLICT,
-                    FieldErrors::single("lock_version", message),
-                ),
-                other => form_errors(ctx, other)?,
-            };
+            let (status, errors) = form_errors_or_conflict(ctx, err, "lock_version")?;
             let page = rubric_page(state, ctx, id, Some(p), errors).await?;
             Ok((status, render(&page)).into_response())
         }
@@ -1244,16 +1202,7 @@ async fn requirements_page(
     errors: FieldErrors,
 ) -> Result<RequirementsPage, PageError> {
     let principal = ctx.require()?;
-    let v = state
-        .app
-        .achievement_view_by_id(id, None, Some(principal))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    if !v.can_edit {
-        return Err(ctx.err(AppError::Forbidden(
-            "You do not have permission to do this.".into(),
-        )));
-    }
+    let v = editable_view(state, ctx, id).await?;
     let templates = state
         .app
         .templates(principal, &v.organization.slug)
@@ -1397,16 +1346,7 @@ async fn save_requirements(
             ))
             .into_response_with(&state)),
         Err(err) => {
-            let (status, errors) = match err {
-                AppError::Conflict {
-                    field: None,
-                    message,
-                } => (
-                    StatusCode::CONFLICT,
-                    FieldErrors::single("lock_version", message),
-                ),
-                other => form_errors(&ctx, other)?,
-            };
+            let (status, errors) = form_errors_or_conflict(&ctx, err, "lock_version")?;
             let page = requirements_page(&state, &ctx, id, Some(&p), None, errors).await?;
             Ok((status, render(&page)).into_response())
         }

@@ -16,6 +16,7 @@ use cairn_app::achievements::{AchievementView, StackView};
 use cairn_app::catalog::{CatalogEntry, CatalogResults, CatalogSearch};
 use cairn_app::images::ImageFormat;
 use cairn_domain::AchievementId;
+use cairn_domain::achievement::fields::{brief_decimal, two_decimals};
 use cairn_domain::achievement::prerequisite::Prerequisite;
 use cairn_domain::achievement::rubric::PassingRule;
 use cairn_store::organizations::Organization;
@@ -33,19 +34,10 @@ pub(super) fn router() -> Router<WebState> {
 
 /// Credit hours for people: "2.5 hours", "1 hour".
 pub(crate) fn hours(hundredths: u32) -> String {
-    let whole = hundredths / 100;
-    let frac = hundredths % 100;
-    let number = if frac == 0 {
-        whole.to_string()
-    } else if frac.is_multiple_of(10) {
-        format!("{whole}.{}", frac / 10)
-    } else {
-        format!("{whole}.{frac:02}")
-    };
     if hundredths == 100 {
         "1 hour".to_owned()
     } else {
-        format!("{number} hours")
+        format!("{} hours", brief_decimal(hundredths))
     }
 }
 
@@ -54,7 +46,7 @@ pub(crate) fn price(cents: u32) -> String {
     if cents == 0 {
         "Free".to_owned()
     } else {
-        format!("${}.{:02}", cents / 100, cents % 100)
+        format!("${}", two_decimals(cents))
     }
 }
 
@@ -459,7 +451,7 @@ async fn image(
     format: ImageFormat,
 ) -> Result<Response, PageError> {
     let id = AchievementId(super::parse_id(ctx, id, "The image")?);
-    let bytes = state
+    let (bytes, public) = state
         .app
         .badge_image(id, format, ctx.principal.as_ref())
         .await
@@ -471,7 +463,16 @@ async fn image(
     Ok((
         [
             (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=300"),
+            // A draft's image is for its organization's staff only: no
+            // shared cache may keep it.
+            (
+                header::CACHE_CONTROL,
+                if public {
+                    "public, max-age=300"
+                } else {
+                    "private, no-store"
+                },
+            ),
             (header::CONTENT_DISPOSITION, "inline"),
             // An SVG opened on its own may not run or load anything.
             (

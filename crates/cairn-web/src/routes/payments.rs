@@ -28,7 +28,7 @@ pub(super) fn router() -> Router<WebState> {
 
 /// An amount for people: `$49.00`, or `49.00 EUR` in another currency.
 fn money(cents: u32, currency: &str) -> String {
-    let amount = format!("{}.{:02}", cents / 100, cents % 100);
+    let amount = cairn_domain::achievement::fields::two_decimals(cents);
     if currency == "USD" {
         format!("${amount}")
     } else {

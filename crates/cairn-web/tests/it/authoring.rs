@@ -232,6 +232,11 @@ async fn an_author_writes_versions_and_publishes_and_a_visitor_finds_it() {
             .send()
             .await
             .expect("svg");
+        assert_eq!(
+            svg.headers()["cache-control"],
+            "private, no-store",
+            "a draft's image stays out of shared caches"
+        );
         assert!(
             svg.headers()["content-security-policy"]
                 .to_str()
@@ -272,6 +277,7 @@ async fn an_author_writes_versions_and_publishes_and_a_visitor_finds_it() {
             .await
             .expect("png");
         assert_eq!(png.headers()["content-type"], "image/png");
+        assert_eq!(png.headers()["cache-control"], "public, max-age=300");
         assert!(png.bytes().await.expect("bytes").starts_with(b"\x89PNG"));
 
         visitor
