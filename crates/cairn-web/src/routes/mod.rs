@@ -1,6 +1,10 @@
-//! Pages. Folders mirror URLs: `auth` (sign-up, login, links), `account`,
-//! `orgs` (organizations, departments, members), `invitations`, `admin`,
-//! and `system` (health, metrics, static files).
+//! Pages. Modules mirror URLs: `auth` (sign-up, login, links), `account`,
+//! `orgs` (organizations, departments), `members`, `invitations`, `admin`,
+//! `catalog` (the catalog, micro-credential and stack pages, badge images),
+//! `authoring` (an organization's micro-credentials, levels, templates,
+//! stacks), `earning` (joining, enrollments, evidence, reviews, coaching,
+//! notifications), `sponsorships`, `payments`, and `system` (health,
+//! metrics, static files).
 
 mod account;
 mod admin;
