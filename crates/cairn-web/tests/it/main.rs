@@ -7,6 +7,7 @@ mod api;
 mod api_achievements;
 mod authoring;
 mod earning;
+mod earning_access;
 mod organizations;
 mod security;
 mod sponsorships;
