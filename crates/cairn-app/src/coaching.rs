@@ -8,7 +8,11 @@ use crate::secrets::{hash_token, new_token};
 use crate::{App, AppError, AppResult, RequestMeta};
 use cairn_domain::account::EmailAddress;
 use cairn_domain::enrollment::{Feedback, StateName};
-use cairn_domain::{AchievementId, PartnershipId, PartnershipInvitationId, UserId};
+use cairn_domain::policy::{Action, authorize};
+use cairn_domain::role::Role;
+use cairn_domain::{
+    AchievementId, EnrollmentId, OrganizationId, PartnershipId, PartnershipInvitationId, UserId,
+};
 use cairn_store::Repos;
 use cairn_store::achievements::Achievement;
 use cairn_store::enrollments::Enrollment;
@@ -288,4 +292,210 @@ impl App {
         });
         Ok(out)
     }
+
+    /// Who coaches the learner of one enrollment, and which of the
+    /// organization's coaches an administrator could assign.
+    pub async fn coach_assignments(
+        &self,
+        principal: &Principal,
+        enrollment: EnrollmentId,
+    ) -> AppResult<CoachAssignments> {
+        let e = self.enrollment_for_coaching(principal, enrollment).await?;
+        let store = self.store();
+        let mut current = Vec::new();
+        for p in store
+            .partnerships()
+            .for_learner_and_achievement(e.user_id, e.achievement_id)
+            .await?
+        {
+            let name = store
+                .users()
+                .get(p.coach_id)
+                .await?
+                .map_or_else(|| "A coach".to_owned(), |u| u.display_name);
+            current.push((p, name));
+        }
+        let candidates = store
+            .memberships()
+            .list(e.organization_id)
+            .await?
+            .into_iter()
+            .filter(|m| m.roles.has(Role::Coach) && m.user_id != e.user_id)
+            .filter(|m| !current.iter().any(|(p, _)| p.coach_id == m.user_id))
+            .map(|m| (m.user_id, m.display_name))
+            .collect();
+        Ok(CoachAssignments {
+            organization_id: e.organization_id,
+            current,
+            candidates,
+        })
+    }
+
+    /// An administrator assigns one of the organization's coaches to the
+    /// learner of an enrollment, for that micro-credential.
+    pub async fn assign_coach(
+        &self,
+        principal: &Principal,
+        enrollment: EnrollmentId,
+        coach: UserId,
+        meta: &RequestMeta,
+    ) -> AppResult<Partnership> {
+        let e = self.enrollment_for_coaching(principal, enrollment).await?;
+        let store = self.store();
+        let (_, roles) = store
+            .memberships()
+            .roles_of(e.organization_id, coach)
+            .await?;
+        if !roles.has(Role::Coach) || coach == e.user_id {
+            return Err(AppError::invalid(
+                "coach",
+                "Choose one of the organization's coaches (not the learner).",
+            ));
+        }
+        let tx = store.begin().await?;
+        if tx
+            .partnerships()
+            .coaches_for(e.user_id, e.achievement_id)
+            .await?
+            .contains(&coach)
+        {
+            return Err(AppError::Conflict {
+                field: Some("coach".into()),
+                message: "This coach already works with the learner.".into(),
+            });
+        }
+        if tx.reviews().reviews_enrollment(coach, e.id).await? {
+            return Err(AppError::Conflict {
+                field: Some("coach".into()),
+                message: "This person reviews the learner's submission; a reviewer never coaches the learner they review.".into(),
+            });
+        }
+        let title = tx
+            .achievements()
+            .get(e.achievement_id)
+            .await?
+            .map(|a| a.title)
+            .unwrap_or_default();
+        let p = Partnership {
+            id: PartnershipId(App::new_id()),
+            coach_id: coach,
+            learner_id: e.user_id,
+            achievement_id: Some(e.achievement_id),
+            assigned_by_organization: Some(e.organization_id),
+            created_at: self.now(),
+            ended_at: None,
+        };
+        tx.partnerships().insert(&p).await?;
+        let link = format!("/enrollments/{}", e.id);
+        let coach_name = tx
+            .users()
+            .get(coach)
+            .await?
+            .map_or_else(|| "A coach".to_owned(), |u| u.display_name);
+        self.notify(
+            &tx,
+            coach,
+            "coach_assigned",
+            &format!("You were asked to coach a learner on “{title}”."),
+            &link,
+        )
+        .await?;
+        self.notify(
+            &tx,
+            e.user_id,
+            "coach_assigned",
+            &format!("{coach_name} is now your coach for “{title}”."),
+            &link,
+        )
+        .await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            Some(e.organization_id),
+            "partnership.assigned",
+            serde_json::json!({"partnership": p.id, "enrollment": e.id, "coach": coach}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(p)
+    }
+
+    /// An administrator ends a coach assignment their organization made
+    /// (partnerships the learner chose are theirs to keep).
+    pub async fn end_coach_assignment(
+        &self,
+        principal: &Principal,
+        partnership: PartnershipId,
+        meta: &RequestMeta,
+    ) -> AppResult<()> {
+        let store = self.store();
+        let p = store
+            .partnerships()
+            .get(partnership)
+            .await?
+            .ok_or_else(|| AppError::not_found("The coach assignment"))?;
+        let Some(org) = p.assigned_by_organization else {
+            return Err(AppError::Forbidden(
+                "The learner chose this coach; only an assignment the organization made can be ended here.".into(),
+            ));
+        };
+        let roles = self.roles_in(org, Some(principal)).await?;
+        authorize(&principal.actor, Action::AssignCoaches { roles })?;
+        if p.ended_at.is_some() {
+            return Ok(());
+        }
+        let tx = store.begin().await?;
+        tx.partnerships().end(p.id, self.now()).await?;
+        self.notify(
+            &tx,
+            p.coach_id,
+            "coach_unassigned",
+            "One of your coaching assignments ended.",
+            "/coaching",
+        )
+        .await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            Some(org),
+            "partnership.ended",
+            serde_json::json!({"partnership": p.id}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(())
+    }
+
+    /// An enrollment whose organization the principal may assign coaches in.
+    async fn enrollment_for_coaching(
+        &self,
+        principal: &Principal,
+        id: EnrollmentId,
+    ) -> AppResult<Enrollment> {
+        let e = self
+            .store()
+            .enrollments()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The enrollment"))?;
+        let roles = self.roles_in(e.organization_id, Some(principal)).await?;
+        authorize(&principal.actor, Action::AssignCoaches { roles })?;
+        Ok(e)
+    }
+}
+
+/// The coaches of one enrollment's learner, as an administrator manages
+/// them.
+#[derive(Clone, Debug)]
+pub struct CoachAssignments {
+    pub organization_id: OrganizationId,
+    /// Live partnerships covering this micro-credential, with the coach's
+    /// name.
+    pub current: Vec<(Partnership, String)>,
+    /// The organization's coaches who could be assigned.
+    pub candidates: Vec<(UserId, String)>,
 }

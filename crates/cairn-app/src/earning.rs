@@ -50,6 +50,23 @@ pub struct RequirementProgress {
     pub met: bool,
 }
 
+/// What joining offers one person.
+#[derive(Clone, Debug, Default)]
+pub struct JoinOptions {
+    /// Their enrollment, unless they never joined or withdrew.
+    pub enrollment: Option<EnrollmentId>,
+    /// Sponsor seats assigned to them that cover the micro-credential.
+    pub seats: Vec<SeatChoice>,
+}
+
+/// A sponsor seat someone can join with.
+#[derive(Clone, Debug)]
+pub struct SeatChoice {
+    pub seat: SeatId,
+    pub sponsor: String,
+    pub expires_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// An enrollment as its page shows it to one viewer.
 #[derive(Clone, Debug)]
 pub struct EnrollmentView {
@@ -333,6 +350,48 @@ impl App {
             .await?;
         tx.commit().await?;
         Ok(enrollment)
+    }
+
+    /// What the micro-credential's page offers a signed-in person: their
+    /// enrollment if they have one, and the sponsor seats they could use
+    /// for it.
+    pub async fn join_options(
+        &self,
+        principal: &Principal,
+        achievement_id: AchievementId,
+    ) -> AppResult<JoinOptions> {
+        let store = self.store();
+        let a = store
+            .achievements()
+            .get(achievement_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The micro-credential"))?;
+        let enrollment = store
+            .enrollments()
+            .of_learner(principal.user.id, a.id)
+            .await?
+            .filter(|e| e.state.name() != StateName::Withdrawn)
+            .map(|e| e.id);
+        let now = self.now();
+        let mut seats = Vec::new();
+        if a.sponsorable {
+            for (seat, sponsorship) in store
+                .sponsorships()
+                .open_seats_of(principal.user.id, now)
+                .await?
+            {
+                let covers =
+                    sponsorship.terms.covers.is_empty() || sponsorship.terms.covers.contains(&a.id);
+                if sponsorship.organization_id == a.organization_id && covers {
+                    seats.push(SeatChoice {
+                        seat: seat.id,
+                        sponsor: sponsorship.terms.name,
+                        expires_at: sponsorship.terms.expires_at,
+                    });
+                }
+            }
+        }
+        Ok(JoinOptions { enrollment, seats })
     }
 
     /// Joins paying: the enrollment waits until the organization records

@@ -547,3 +547,340 @@ async fn a_learner_who_left_comes_back_at_the_current_version_with_attempts_coun
     })
     .await;
 }
+
+/// Gives a demo account roles in an organization (or takes them away).
+async fn set_roles(
+    app: &App,
+    org: cairn_app::domain::OrganizationId,
+    who: &Principal,
+    roles: &[cairn_app::domain::role::Role],
+) {
+    let roles = cairn_app::domain::role::RoleSet::of(roles.iter().copied());
+    let tx = app.store().begin().await.expect("tx");
+    match tx
+        .memberships()
+        .roles_of(org, who.user.id)
+        .await
+        .expect("roles")
+        .0
+    {
+        Some(id) => tx.memberships().set_roles(id, roles).await.expect("set"),
+        None => tx
+            .memberships()
+            .add(
+                cairn_app::domain::MembershipId(uuid::Uuid::new_v4()),
+                org,
+                who.user.id,
+                roles,
+                chrono::Utc::now(),
+            )
+            .await
+            .expect("add"),
+    }
+    tx.commit().await.expect("commit");
+}
+
+#[tokio::test]
+async fn administrators_assign_coaches_hand_reviews_over_and_give_stuck_submissions_a_reviewer() {
+    use cairn_app::domain::role::Role;
+    each_database(|_, url| async move {
+        let test = TestApp::builder().database_url(&url).start().await;
+        let app = &test.app;
+        app.load_demo().await.expect("demo");
+        let meta = RequestMeta::default();
+        let [lena, dana, riley, rosa, caleb, nadia, casey] = [
+            "lena.learner",
+            "dana.director",
+            "riley.reviewer",
+            "rosa.reviewer",
+            "caleb.coach",
+            "nadia.reviewer",
+            "casey.coach",
+        ]
+        .map(|who| principal(app, who));
+        let (lena, dana, riley, rosa, caleb, nadia, casey) = (
+            lena.await,
+            dana.await,
+            riley.await,
+            rosa.await,
+            caleb.await,
+            nadia.await,
+            casey.await,
+        );
+        let found = app
+            .catalog(&CatalogSearch {
+                organization: "meadowlark-usd",
+                price: "free",
+                ..CatalogSearch::default()
+            })
+            .await
+            .expect("catalog");
+        let achievement = found.entries[0].achievement.clone();
+        let org = achievement.organization_id;
+        set_roles(app, org, &rosa, &[Role::Reviewer]).await;
+        set_roles(app, org, &caleb, &[Role::Coach, Role::Reviewer]).await;
+        app.set_review_policy(&dana, "meadowlark-usd", true, "", &meta)
+            .await
+            .expect("two reviews");
+
+        assert!(
+            app.join_options(&lena, achievement.id)
+                .await
+                .expect("options")
+                .enrollment
+                .is_none()
+        );
+        let e = app
+            .join_free(&lena, achievement.id, &meta)
+            .await
+            .expect("join");
+        assert_eq!(
+            app.join_options(&lena, achievement.id)
+                .await
+                .expect("options")
+                .enrollment,
+            Some(e.id),
+            "the page sends her to her work instead of offering to join again"
+        );
+
+        // The organization assigns Caleb as Lena's coach.
+        let options = app.coach_assignments(&dana, e.id).await.expect("coaches");
+        let names: Vec<&str> = options.candidates.iter().map(|(_, n)| n.as_str()).collect();
+        assert!(
+            names.contains(&"Caleb Coach") && names.contains(&"Casey Coach"),
+            "{names:?}"
+        );
+        assert!(
+            !names.contains(&"Riley Reviewer"),
+            "only coaches: {names:?}"
+        );
+        for outsider in [&riley, &casey, &lena] {
+            let refused = app
+                .assign_coach(outsider, e.id, caleb.user.id, &meta)
+                .await
+                .expect_err("administrators only");
+            assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
+        }
+        let not_a_coach = app
+            .assign_coach(&dana, e.id, rosa.user.id, &meta)
+            .await
+            .expect_err("a reviewer is not a coach");
+        assert!(
+            matches!(not_a_coach, AppError::Invalid(_)),
+            "{not_a_coach:?}"
+        );
+        let assigned = app
+            .assign_coach(&dana, e.id, caleb.user.id, &meta)
+            .await
+            .expect("assign");
+        assert_eq!(assigned.assigned_by_organization, Some(org));
+        assert_eq!(
+            app.enrollment_view(&caleb, e.id)
+                .await
+                .expect("view")
+                .relation,
+            Relation::Coach
+        );
+        assert!(
+            app.notifications(&lena)
+                .await
+                .expect("notifications")
+                .0
+                .iter()
+                .any(|n| n.message.contains("Caleb Coach is now your coach"))
+        );
+        let twice = app
+            .assign_coach(&dana, e.id, caleb.user.id, &meta)
+            .await
+            .expect_err("once");
+        assert!(matches!(twice, AppError::Conflict { .. }), "{twice:?}");
+        assert!(
+            app.coach_dashboard(&caleb)
+                .await
+                .expect("dashboard")
+                .iter()
+                .any(|l| l.learner_id == lena.user.id)
+        );
+
+        // Submitted: two reviews go to Riley and Rosa, never to Caleb, who
+        // coaches her.
+        fill_every_requirement(app, &lena, e.id).await;
+        app.submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
+            .await
+            .expect("submit");
+        let queue = app
+            .review_queue(&dana, "meadowlark-usd", 1)
+            .await
+            .expect("queue");
+        let mine: Vec<_> = queue
+            .items
+            .iter()
+            .filter(|i| i.enrollment_id == e.id)
+            .map(|i| i.review.clone())
+            .collect();
+        assert_eq!(mine.len(), 2);
+        assert!(mine.iter().all(|r| r.reviewer_id != caleb.user.id));
+        let riley_review = mine
+            .iter()
+            .find(|r| r.reviewer_id == riley.user.id)
+            .expect("riley reviews")
+            .clone();
+
+        // Handing Riley's review over: not to Rosa (she has the other one),
+        // not to Caleb (he coaches Lena), not by Riley; to Nadia once she is
+        // a reviewer.
+        for (to, why) in [
+            (rosa.user.id, "reviews this submission already"),
+            (caleb.user.id, "coaches the learner"),
+            (nadia.user.id, "Choose one of the organization's reviewers"),
+        ] {
+            match app.reassign_review(&dana, riley_review.id, to, &meta).await {
+                Err(AppError::Invalid(errors)) => {
+                    assert!(errors.iter().any(|e| e.message.contains(why)), "{errors:?}")
+                }
+                other => panic!("expected a refusal ({why}), got {other:?}"),
+            }
+        }
+        let by_reviewer = app
+            .reassign_review(&riley, riley_review.id, rosa.user.id, &meta)
+            .await
+            .expect_err("administrators only");
+        assert!(
+            matches!(by_reviewer, AppError::Forbidden(_)),
+            "{by_reviewer:?}"
+        );
+        set_roles(app, org, &nadia, &[Role::Reviewer]).await;
+        let moved = app
+            .reassign_review(&dana, riley_review.id, nadia.user.id, &meta)
+            .await
+            .expect("reassign");
+        assert_eq!(moved.reviewer_id, nadia.user.id);
+        assert_eq!(moved.assigned_by, Some(dana.user.id));
+        assert!(
+            app.enrollment_view(&riley, e.id)
+                .await
+                .expect("staff view")
+                .my_open_review
+                .is_none(),
+            "Riley no longer holds it"
+        );
+        assert!(
+            app.notifications(&riley)
+                .await
+                .expect("notifications")
+                .0
+                .iter()
+                .any(|n| n.message.contains("handed to another reviewer"))
+        );
+
+        // Riley leaves the reviewers; Nadia and Rosa disagree and nobody is
+        // left for the third review but Caleb, who coaches Lena.
+        set_roles(app, org, &riley, &[]).await;
+        let view = app.enrollment_view(&lena, e.id).await.expect("view");
+        let criteria = view
+            .version
+            .rubric
+            .as_ref()
+            .map_or(0, |r| r.criteria().len());
+        let levels = view.version.rubric.as_ref().map_or(1, |r| r.levels().len());
+        let scores = |level| {
+            (0..criteria)
+                .map(|_| Score {
+                    level,
+                    comment: "Seen in the lesson".into(),
+                })
+                .collect::<Vec<_>>()
+        };
+        app.complete_review(
+            &nadia,
+            moved.id,
+            scores(levels - 1),
+            "Strong.",
+            Decision::Meets,
+            &meta,
+        )
+        .await
+        .expect("nadia");
+        let rosa_review = mine
+            .iter()
+            .find(|r| r.reviewer_id == rosa.user.id)
+            .expect("rosa reviews");
+        app.complete_review(
+            &rosa,
+            rosa_review.id,
+            scores(0),
+            "Show a second class.",
+            Decision::Revise,
+            &meta,
+        )
+        .await
+        .expect("rosa");
+        let waiting = app
+            .awaiting_reviewer(&dana, "meadowlark-usd")
+            .await
+            .expect("waiting");
+        assert_eq!(waiting.len(), 1);
+        assert_eq!(waiting[0].enrollment_id, e.id);
+        assert!(
+            app.notifications(&dana)
+                .await
+                .expect("notifications")
+                .0
+                .iter()
+                .any(|n| n.message.contains("has no reviewer"))
+        );
+        let coach = app
+            .assign_reviewer(&dana, e.id, caleb.user.id, &meta)
+            .await
+            .expect_err("a coach never reviews");
+        assert!(matches!(coach, AppError::Invalid(_)), "{coach:?}");
+        let ended = app
+            .coach_assignments(&dana, e.id)
+            .await
+            .expect("coaches")
+            .current
+            .into_iter()
+            .find(|(p, _)| p.coach_id == caleb.user.id)
+            .expect("caleb")
+            .0;
+        app.end_coach_assignment(&dana, ended.id, &meta)
+            .await
+            .expect("end");
+        let third = app
+            .assign_reviewer(&dana, e.id, caleb.user.id, &meta)
+            .await
+            .expect("caleb reviews now");
+        assert!(
+            app.awaiting_reviewer(&dana, "meadowlark-usd")
+                .await
+                .expect("waiting")
+                .is_empty()
+        );
+        let more = app
+            .assign_reviewer(&dana, e.id, riley.user.id, &meta)
+            .await
+            .expect_err("enough reviewers");
+        assert!(matches!(more, AppError::Conflict { .. }), "{more:?}");
+        app.complete_review(
+            &caleb,
+            third.id,
+            scores(levels - 1),
+            "Agreed.",
+            Decision::Meets,
+            &meta,
+        )
+        .await
+        .expect("third");
+        let done = app.enrollment_view(&lena, e.id).await.expect("view");
+        assert!(
+            matches!(
+                done.enrollment.state.name(),
+                StateName::AwardPending | StateName::AwaitingConfirmation
+            ),
+            "{:?}",
+            done.enrollment.state
+        );
+        test.finish().await;
+    })
+    .await;
+}

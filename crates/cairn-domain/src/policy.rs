@@ -43,6 +43,12 @@ pub enum Action {
     /// Create and end sponsorships, issue their codes, assign their seats,
     /// see who used them, and record payments.
     ManageSponsorships { roles: RoleSet },
+    /// See the whole review queue, set the review rules and hand a review
+    /// to another reviewer.
+    ManageReviews { roles: RoleSet },
+    /// Assign one of the organization's coaches to a learner, or end such
+    /// an assignment.
+    AssignCoaches { roles: RoleSet },
 }
 
 /// Why an action was refused.
@@ -94,7 +100,9 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             allowed
         }
         Action::ManageLevels { roles } => org_admin(roles),
-        Action::ManageSponsorships { roles } => org_admin(roles),
+        Action::ManageSponsorships { roles }
+        | Action::ManageReviews { roles }
+        | Action::AssignCoaches { roles } => org_admin(roles),
     };
     if allowed {
         Ok(())
@@ -353,5 +361,11 @@ mod tests {
     #[test]
     fn manage_sponsorships_is_for_admins() {
         only_org_admins(|roles| Action::ManageSponsorships { roles });
+    }
+
+    #[test]
+    fn the_review_queue_and_coach_assignments_are_for_admins() {
+        only_org_admins(|roles| Action::ManageReviews { roles });
+        only_org_admins(|roles| Action::AssignCoaches { roles });
     }
 }

@@ -2,7 +2,7 @@
 //! frozen submissions, comment threads; and people's notifications.
 
 use crate::entities::{
-    checklist_tick, comment, enrollment, evidence_item, notification, submission,
+    checklist_tick, comment, enrollment, evidence_item, notification, review, submission,
 };
 use crate::{StoreError, StoreResult};
 use cairn_domain::achievement::requirement::EvidenceKind;
@@ -12,7 +12,7 @@ use cairn_domain::{
     OrganizationId, SubmissionId, UserId,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, QuerySelect, Set,
@@ -416,6 +416,41 @@ impl<C: ConnectionTrait> Enrollments<'_, C> {
             };
         }
         Ok(())
+    }
+
+    /// An organization's submitted enrollments with no open review (no
+    /// reviewer was left to assign, or a disagreement found no third),
+    /// oldest submission first, at most `limit`.
+    pub async fn awaiting_reviewer(
+        &self,
+        org: OrganizationId,
+        limit: u64,
+    ) -> StoreResult<Vec<Enrollment>> {
+        let open_review = Query::select()
+            .expr(Expr::val(1))
+            .from(review::Entity)
+            .inner_join(
+                submission::Entity,
+                Expr::col((submission::Entity, submission::Column::Id))
+                    .equals((review::Entity, review::Column::SubmissionId)),
+            )
+            .and_where(
+                Expr::col((submission::Entity, submission::Column::EnrollmentId))
+                    .equals((enrollment::Entity, enrollment::Column::Id)),
+            )
+            .and_where(Expr::col((review::Entity, review::Column::CompletedAt)).is_null())
+            .to_owned();
+        enrollment::Entity::find()
+            .filter(enrollment::Column::OrganizationId.eq(org.0))
+            .filter(enrollment::Column::State.eq(StateName::Submitted.as_str()))
+            .filter(Expr::exists(open_review).not())
+            .order_by_asc(enrollment::Column::SubmittedAt)
+            .limit(limit)
+            .all(self.0)
+            .await?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect()
     }
 
     /// Brings back a withdrawn enrollment at the micro-credential's current

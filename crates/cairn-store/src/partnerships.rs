@@ -157,18 +157,11 @@ impl<C: ConnectionTrait> Partnerships<'_, C> {
         learner: UserId,
         achievement: AchievementId,
     ) -> StoreResult<Vec<UserId>> {
-        let mut coaches: Vec<UserId> = partnership::Entity::find()
-            .filter(partnership::Column::LearnerId.eq(learner.0))
-            .filter(partnership::Column::EndedAt.is_null())
-            .filter(
-                Condition::any()
-                    .add(partnership::Column::AchievementId.is_null())
-                    .add(partnership::Column::AchievementId.eq(achievement.0)),
-            )
-            .all(self.0)
+        let mut coaches: Vec<UserId> = self
+            .for_learner_and_achievement(learner, achievement)
             .await?
             .into_iter()
-            .map(|p| UserId(p.coach_id))
+            .map(|p| p.coach_id)
             .collect();
         coaches.sort();
         coaches.dedup();
@@ -246,5 +239,36 @@ impl<C: ConnectionTrait> Partnerships<'_, C> {
             .into_iter()
             .map(TryInto::try_into)
             .collect()
+    }
+
+    /// One partnership, live or ended.
+    pub async fn get(&self, id: PartnershipId) -> StoreResult<Option<Partnership>> {
+        Ok(partnership::Entity::find_by_id(id.0)
+            .one(self.0)
+            .await?
+            .map(Into::into))
+    }
+
+    /// The live partnerships that make `coach` a coach of `learner` for a
+    /// micro-credential (those for it and those for everything).
+    pub async fn for_learner_and_achievement(
+        &self,
+        learner: UserId,
+        achievement: AchievementId,
+    ) -> StoreResult<Vec<Partnership>> {
+        Ok(partnership::Entity::find()
+            .filter(partnership::Column::LearnerId.eq(learner.0))
+            .filter(partnership::Column::EndedAt.is_null())
+            .filter(
+                Condition::any()
+                    .add(partnership::Column::AchievementId.is_null())
+                    .add(partnership::Column::AchievementId.eq(achievement.0)),
+            )
+            .order_by_asc(partnership::Column::CreatedAt)
+            .all(self.0)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect())
     }
 }

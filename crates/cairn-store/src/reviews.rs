@@ -400,4 +400,24 @@ impl<C: ConnectionTrait> Reviews<'_, C> {
             .await?;
         Ok(())
     }
+
+    /// Hands an open review to another reviewer: `false` when it was
+    /// completed meanwhile (and nothing changed).
+    pub async fn reassign(
+        &self,
+        id: ReviewId,
+        reviewer: UserId,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let result = review::Entity::update_many()
+            .col_expr(review::Column::ReviewerId, Expr::value(reviewer.0))
+            .col_expr(review::Column::AssignedBy, Expr::value(Some(by.0)))
+            .col_expr(review::Column::AssignedAt, Expr::value(now))
+            .filter(review::Column::Id.eq(id.0))
+            .filter(review::Column::CompletedAt.is_null())
+            .exec(self.0)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
 }

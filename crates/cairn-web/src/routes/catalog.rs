@@ -325,6 +325,10 @@ struct ShowPage {
     prerequisites: Vec<(String, String)>,
     stacks: Vec<StackLine>,
     old_version: bool,
+    /// The signed-in person's enrollment and sponsor seats.
+    join: cairn_app::earning::JoinOptions,
+    /// (seat id, label) for the seat choice.
+    seats: Vec<(String, String)>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -375,8 +379,29 @@ async fn show(
         .iter()
         .map(|s| stack_line(&v.organization.slug, s, Some(v.achievement.id)))
         .collect();
+    let join = match ctx.principal.as_ref() {
+        Some(p) => state
+            .app
+            .join_options(p, v.achievement.id)
+            .await
+            .map_err(|e| ctx.err(e))?,
+        None => cairn_app::earning::JoinOptions::default(),
+    };
+    let seats = join
+        .seats
+        .iter()
+        .map(|s| {
+            let until = s
+                .expires_at
+                .map(|d| format!(", until {}", crate::templates::date(d)))
+                .unwrap_or_default();
+            (s.seat.to_string(), format!("{}{until}", s.sponsor))
+        })
+        .collect();
     Ok(render(&ShowPage {
         ctx: ctx.page,
+        join,
+        seats,
         org: v.organization.clone(),
         image: image_url(
             v.achievement.id,

@@ -27,7 +27,6 @@ pub(super) fn router() -> Router<WebState> {
         .route("/orgs/{org}/achievements/{slug}/join", post(join))
         .route("/learning", get(my_learning))
         .route("/coaching", get(coaching))
-        .route("/orgs/{org}/reviews", get(review_queue).post(review_rules))
         .route("/coaching/invite", post(invite_partner))
         .route(
             "/partners/{token}",
@@ -51,6 +50,11 @@ pub(super) fn router() -> Router<WebState> {
         .route("/enrollments/{id}/checklist", post(checklist))
         .route("/enrollments/{id}/comments", post(comment))
         .route("/enrollments/{id}/act", post(act))
+        .route("/enrollments/{id}/coaches", post(assign_coach))
+        .route(
+            "/enrollments/{id}/coaches/{partnership}/end",
+            post(end_coach_assignment),
+        )
         .route("/enrollments/{id}/reviews/{review}", post(review))
 }
 
@@ -167,6 +171,8 @@ struct EnrollmentPage {
     levels: Vec<String>,
     criteria: Vec<String>,
     decisions: Vec<(&'static str, &'static str)>,
+    /// For administrators: the learner's coaches and who could be assigned.
+    coach_admin: Option<cairn_app::coaching::CoachAssignments>,
     errors: FormErrors,
 }
 
@@ -357,8 +363,20 @@ async fn page(
             )
         })
         .collect();
+    let coach_admin = if v.relation == Relation::OrganizationAdmin {
+        Some(
+            state
+                .app
+                .coach_assignments(principal, id)
+                .await
+                .map_err(|e| ctx.err(e))?,
+        )
+    } else {
+        None
+    };
     let name = v.enrollment.state.name();
     Ok(EnrollmentPage {
+        coach_admin,
         ctx: ctx.page.clone(),
         state_label: name.label(),
         is_learner: v.relation == Relation::Learner,
@@ -980,88 +998,53 @@ async fn answer_partner(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
-struct QueueParams {
-    page: Option<u64>,
+struct CoachForm {
+    coach: String,
 }
 
-#[derive(Template)]
-#[template(path = "earning/queue.html")]
-struct QueuePage {
-    ctx: PageCtx,
-    q: cairn_app::reviewing::Queue,
-    errors: FormErrors,
-    max_attempts: String,
-}
-
-async fn review_queue(
+async fn assign_coach(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(org): Path<String>,
-    axum::extract::Query(p): axum::extract::Query<QueueParams>,
+    Path(id): Path<String>,
+    CsrfForm(f): CsrfForm<CoachForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
-    let q = state
-        .app
-        .review_queue(principal, &org, p.page.unwrap_or(1))
-        .await
-        .map_err(|e| ctx.err(e))?;
-    Ok(render(&QueuePage {
-        max_attempts: q
-            .policy
-            .max_attempts
-            .map(|n| n.to_string())
-            .unwrap_or_default(),
-        ctx: ctx.page,
-        q,
-        errors: FormErrors::default(),
-    }))
+    let id = enrollment_id(&ctx, &id)?;
+    let result = match uuid::Uuid::parse_str(f.coach.trim()) {
+        Ok(coach) => {
+            state
+                .app
+                .assign_coach(principal, id, cairn_domain::UserId(coach), &ctx.meta)
+                .await
+        }
+        Err(_) => Err(AppError::invalid("coach", "Choose a coach.")),
+    };
+    match result {
+        Ok(_) => Ok(Redirect::to(format!("/enrollments/{id}#coaches"))
+            .success("The coach is assigned and was notified.")
+            .into_response_with(&state)),
+        Err(err) => again(&state, &ctx, id, err).await,
+    }
 }
 
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-struct RulesForm {
-    two_reviews: String,
-    max_attempts: String,
-}
-
-async fn review_rules(
+async fn end_coach_assignment(
     State(state): State<WebState>,
     ctx: Ctx,
-    Path(org): Path<String>,
-    CsrfForm(f): CsrfForm<RulesForm>,
+    Path((id, partnership)): Path<(String, String)>,
+    CsrfForm(_): CsrfForm<CoachForm>,
 ) -> Result<Response, PageError> {
     let principal = ctx.require()?;
+    let id = enrollment_id(&ctx, &id)?;
+    let partnership =
+        cairn_domain::PartnershipId(parse_id(&ctx, &partnership, "The coach assignment")?);
     match state
         .app
-        .set_review_policy(
-            principal,
-            &org,
-            !f.two_reviews.is_empty(),
-            &f.max_attempts,
-            &ctx.meta,
-        )
+        .end_coach_assignment(principal, partnership, &ctx.meta)
         .await
     {
-        Ok(_) => Ok(Redirect::to(format!("/orgs/{org}/reviews"))
-            .success("The review rules are saved.")
+        Ok(()) => Ok(Redirect::to(format!("/enrollments/{id}#coaches"))
+            .success("The coach assignment ended.")
             .into_response_with(&state)),
-        Err(err) => {
-            let (status, errors) = form_errors(&ctx, err)?;
-            let q = state
-                .app
-                .review_queue(principal, &org, 1)
-                .await
-                .map_err(|e| ctx.err(e))?;
-            Ok((
-                status,
-                render(&QueuePage {
-                    ctx: ctx.page,
-                    q,
-                    errors: errors.into(),
-                    max_attempts: f.max_attempts,
-                }),
-            )
-                .into_response())
-        }
+        Err(err) => again(&state, &ctx, id, err).await,
     }
 }

@@ -3,8 +3,8 @@
 //! `catalog` (the catalog, micro-credential and stack pages, badge images),
 //! `authoring` (an organization's micro-credentials, levels, templates,
 //! stacks), `earning` (joining, enrollments, evidence, reviews, coaching,
-//! notifications), `sponsorships`, `payments`, and `system` (health,
-//! metrics, static files).
+//! notifications), `reviews` (the review queue and rules), `sponsorships`,
+//! `payments`, and `system` (health, metrics, static files).
 
 mod account;
 mod admin;
@@ -17,6 +17,7 @@ mod invitations;
 mod members;
 mod orgs;
 mod payments;
+mod reviews;
 mod sponsorships;
 mod system;
 
@@ -41,6 +42,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(catalog::router())
         .merge(authoring::router())
         .merge(earning::router())
+        .merge(reviews::router())
         .merge(members::router())
         .merge(sponsorships::router())
         .merge(payments::router())

@@ -221,3 +221,184 @@ async fn the_review_queue_is_for_reviewers_and_administrators() {
     })
     .await;
 }
+
+async fn demo_principal(app: &TestApp, who: &str) -> cairn_app::accounts::Principal {
+    let meta = cairn_app::RequestMeta::default();
+    let session = app
+        .app
+        .log_in(
+            &format!("{who}@demo.cairn.test"),
+            cairn_app::demo::DEMO_PASSWORD,
+            &meta,
+        )
+        .await
+        .expect("log in");
+    app.app
+        .authenticate_session(&session.token)
+        .await
+        .expect("session")
+        .expect("a principal")
+}
+
+/// The value of the first `name="…" value="…"` pair after `after`.
+fn value_after(html: &str, after: &str, name: &str) -> String {
+    let from = html
+        .find(after)
+        .unwrap_or_else(|| panic!("{after} in the page"));
+    let needle = format!("name=\"{name}\" value=\"");
+    let at = html[from..].find(&needle).expect("the field") + from + needle.len();
+    html[at..].split('"').next().expect("a value").to_owned()
+}
+
+#[tokio::test]
+async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches_and_reviewers() {
+    on_each_backend(|app| async move {
+        app.app.load_demo().await.expect("demo");
+        let meta = cairn_app::RequestMeta::default();
+        let lee = demo_principal(&app, "lee.leader").await;
+        let paid = app
+            .app
+            .catalog(&cairn_app::catalog::CatalogSearch {
+                organization: "cottonwood-coop",
+                price: "paid",
+                ..Default::default()
+            })
+            .await
+            .expect("catalog");
+        let capstone = paid
+            .entries
+            .iter()
+            .map(|e| e.achievement.clone())
+            .find(|a| a.sponsorable)
+            .expect("a sponsorable paid micro-credential");
+        let sponsorship = app
+            .app
+            .create_sponsorship(
+                &lee,
+                "cottonwood-coop",
+                cairn_app::sponsorships::SponsorshipInput {
+                    name: "Prairie County schools",
+                    seats: "2",
+                    expires_on: "",
+                    covers: vec![capstone.id],
+                },
+                &meta,
+            )
+            .await
+            .expect("sponsorship");
+        app.app
+            .assign_seat(
+                &lee,
+                "cottonwood-coop",
+                sponsorship.id,
+                "lena.learner@demo.cairn.test",
+                &meta,
+            )
+            .await
+            .expect("seat");
+
+        // Lena sees the seat her sponsor holds and joins with it; the page
+        // then sends her to her work.
+        let lena = demo_login(&app, "lena.learner").await;
+        let page = format!("/orgs/cottonwood-coop/achievements/{}", capstone.slug);
+        let offer = lena.get(&page).await;
+        offer
+            .assert_status(200)
+            .assert_contains("A sponsor holds a seat for you")
+            .assert_contains("Prairie County schools");
+        let seat = value_after(&offer.text, "A sponsor holds a seat", "seat");
+        let leo = demo_login(&app, "leo.learner").await;
+        let leo_page = leo.get(&page).await;
+        assert!(
+            !leo_page.text.contains("A sponsor holds a seat"),
+            "the seat is Lena's"
+        );
+        leo.submit(
+            &format!("{page}/join"),
+            &[("funding", "seat"), ("seat", &seat)],
+        )
+        .await
+        .assert_contains("Choose one of your sponsor seats");
+        let joined = lena
+            .submit(
+                &format!("{page}/join"),
+                &[("funding", "seat"), ("seat", &seat)],
+            )
+            .await;
+        joined.assert_status(200).assert_contains("You joined");
+        let enrollment = joined.path.clone();
+        lena.get(&page)
+            .await
+            .assert_contains("Open your work")
+            .assert_contains(&enrollment);
+
+        // Lee assigns Lena a coach from the organization's coaches.
+        let lee_client = demo_login(&app, "lee.leader").await;
+        let admin_view = lee_client.get(&enrollment).await;
+        admin_view
+            .assert_status(200)
+            .assert_contains("Assign a coach");
+        let coach_id = {
+            let from = admin_view
+                .text
+                .find("id=\"assign-coach\"")
+                .expect("the coach select");
+            let at = admin_view.text[from..]
+                .find("<option value=\"")
+                .expect("a coach")
+                + from
+                + 15;
+            admin_view.text[at..]
+                .split('"')
+                .next()
+                .expect("id")
+                .to_owned()
+        };
+        lena.get(&enrollment).await.assert_status(200);
+        assert!(
+            !lena.get(&enrollment).await.text.contains("Assign a coach"),
+            "only administrators assign coaches"
+        );
+        lena.submit(&format!("{enrollment}/coaches"), &[("coach", &coach_id)])
+            .await
+            .assert_status(403);
+        lee_client
+            .submit(&format!("{enrollment}/coaches"), &[("coach", "someone")])
+            .await
+            .assert_status(422)
+            .assert_contains("Choose a coach");
+        lee_client
+            .submit(&format!("{enrollment}/coaches"), &[("coach", &coach_id)])
+            .await
+            .assert_status(200)
+            .assert_contains("The coach is assigned")
+            .assert_contains("assigned by the organization");
+        lena.get("/notifications")
+            .await
+            .assert_contains("is now your coach");
+
+        // The queue offers administrators to hand each review over; a bad
+        // choice is explained, not applied.
+        let dana = demo_login(&app, "dana.director").await;
+        let queue = dana.get("/orgs/meadowlark-usd/reviews").await;
+        queue.assert_status(200);
+        let riley = demo_login(&app, "riley.reviewer").await;
+        let own = riley.get("/orgs/meadowlark-usd/reviews").await;
+        assert!(
+            !own.text.contains("Reassign"),
+            "reviewers do not hand reviews over"
+        );
+        riley
+            .submit(
+                &format!(
+                    "/orgs/meadowlark-usd/reviews/{}/reassign",
+                    uuid::Uuid::new_v4()
+                ),
+                &[("reviewer", &uuid::Uuid::new_v4().to_string())],
+            )
+            .await
+            .assert_status(404);
+        app
+    })
+    .await;
+}
