@@ -54,11 +54,7 @@ impl App {
             .ok_or_else(|| AppError::not_found("The organization"))?;
         let roles = self.roles_in(organization.id, Some(principal)).await?;
         let everyone = can(&principal.actor, Action::ManageReviews { roles });
-        if !everyone && !roles.has(Role::Reviewer) {
-            return Err(AppError::Forbidden(
-                "You do not have permission to do this.".into(),
-            ));
-        }
+        authorize(&principal.actor, Action::OpenReviewQueue { roles })?;
         let page = page.max(1);
         let offset = (page - 1).saturating_mul(QUEUE_PAGE);
         let (reviews, total) = if everyone {

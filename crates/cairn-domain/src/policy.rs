@@ -43,6 +43,9 @@ pub enum Action {
     /// Create and end sponsorships, issue their codes, assign their seats,
     /// see who used them, and record payments.
     ManageSponsorships { roles: RoleSet },
+    /// Open the review queue: administrators see the organization's,
+    /// reviewers their own.
+    OpenReviewQueue { roles: RoleSet },
     /// See the whole review queue, set the review rules and hand a review
     /// to another reviewer.
     ManageReviews { roles: RoleSet },
@@ -100,6 +103,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
             allowed
         }
         Action::ManageLevels { roles } => org_admin(roles),
+        Action::OpenReviewQueue { roles } => org_admin(roles) || roles.has(Role::Reviewer),
         Action::ManageSponsorships { roles }
         | Action::ManageReviews { roles }
         | Action::AssignCoaches { roles } => org_admin(roles),
@@ -367,5 +371,9 @@ mod tests {
     fn the_review_queue_and_coach_assignments_are_for_admins() {
         only_org_admins(|roles| Action::ManageReviews { roles });
         only_org_admins(|roles| Action::AssignCoaches { roles });
+        let open = |roles| can(&actor(), Action::OpenReviewQueue { roles });
+        assert!(open(admin()) && open(RoleSet::of([Role::Reviewer])));
+        assert!(!open(RoleSet::of([Role::Coach])) && !open(RoleSet::of([Role::Author])));
+        assert!(!open(member()) && !open(RoleSet::NONE));
     }
 }

@@ -181,6 +181,8 @@ struct ShowPage {
     org: Organization,
     departments: Vec<Department>,
     is_admin: bool,
+    /// Whether the viewer has a review queue here.
+    reviews: bool,
     catalog: cairn_app::catalog::OrganizationCatalog,
 }
 
@@ -207,6 +209,10 @@ async fn show(
         .principal
         .as_ref()
         .is_some_and(|p| can(&p.actor, Action::UpdateOrganization { roles: view.roles }));
+    let reviews = ctx
+        .principal
+        .as_ref()
+        .is_some_and(|p| can(&p.actor, Action::OpenReviewQueue { roles: view.roles }));
     let catalog = state
         .app
         .organization_catalog(&slug, ctx.principal.as_ref())
@@ -217,6 +223,7 @@ async fn show(
         org: view.organization,
         departments: view.departments,
         is_admin,
+        reviews,
         catalog,
     }))
 }

@@ -206,12 +206,19 @@ async fn the_review_queue_is_for_reviewers_and_administrators() {
             .await
             .assert_status(200)
             .assert_contains("assigned to you");
-        for who in ["lena.learner", "casey.coach"] {
-            demo_login(&app, who)
-                .await
+        let link = "href=\"/orgs/meadowlark-usd/reviews\"";
+        assert!(riley.get("/orgs/meadowlark-usd").await.text.contains(link));
+        for who in ["lena.learner", "casey.coach", "priya.author"] {
+            let client = demo_login(&app, who).await;
+            client
                 .get("/orgs/meadowlark-usd/reviews")
                 .await
                 .assert_status(403);
+            let org_page = client.get("/orgs/meadowlark-usd").await;
+            assert!(
+                !org_page.text.contains(link),
+                "{who} is offered no review queue"
+            );
         }
         riley
             .submit("/orgs/meadowlark-usd/reviews", &[("two_reviews", "")])
