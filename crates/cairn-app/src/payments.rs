@@ -11,7 +11,7 @@
 
 use crate::accounts::Principal;
 use crate::{App, AppError, AppResult, RequestMeta};
-use cairn_domain::enrollment::{State, StateName};
+use cairn_domain::enrollment::{Relation, State, StateName};
 use cairn_domain::policy::Action;
 use cairn_domain::sponsorship::PaymentStatus;
 use cairn_domain::{EnrollmentId, OrganizationId, PaymentId, UserId};
@@ -404,6 +404,28 @@ impl App {
             updated_at: now,
             ..payment
         })
+    }
+
+    /// The payments of one enrollment, newest first, for its learner and
+    /// the organization's administrators; anyone else with a tie to it is
+    /// refused, anyone without one gets "not found".
+    pub async fn enrollment_payments(
+        &self,
+        principal: &Principal,
+        id: EnrollmentId,
+    ) -> AppResult<Vec<Payment>> {
+        let hidden = || AppError::not_found("The enrollment");
+        let store = self.store();
+        let enrollment = store.enrollments().get(id).await?.ok_or_else(hidden)?;
+        match self.relation(Some(principal), &enrollment).await? {
+            Relation::Learner | Relation::OrganizationAdmin => {
+                Ok(store.payments().for_enrollment(id).await?)
+            }
+            other if other.may_open() => Err(AppError::Forbidden(
+                "You do not have permission to do this.".into(),
+            )),
+            _ => Err(hidden()),
+        }
     }
 }
 

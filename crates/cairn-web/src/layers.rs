@@ -46,10 +46,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// school's connection can take many minutes.
 const UPLOAD_TIMEOUT: Duration = Duration::from_secs(2 * 60 * 60);
 
-/// Whether a request is an evidence upload (the one route that takes large
-/// bodies).
+/// Whether a request is an evidence upload (the page's or the API's: the
+/// routes that take large bodies).
 fn is_upload(path: &str) -> bool {
-    path.starts_with("/enrollments/") && path.ends_with("/files")
+    (path.starts_with("/enrollments/") || path.starts_with("/api/v1/enrollments/"))
+        && path.ends_with("/files")
 }
 
 /// Ends a request that takes too long with 408; uploads get longer.
@@ -233,7 +234,9 @@ mod tests {
     #[test]
     fn only_evidence_uploads_get_the_long_time_limit() {
         assert!(super::is_upload("/enrollments/0192/files"));
+        assert!(super::is_upload("/api/v1/enrollments/0192/files"));
         assert!(!super::is_upload("/enrollments/0192"));
+        assert!(!super::is_upload("/api/v1/enrollments/0192/comments"));
         assert!(!super::is_upload("/orgs/x/settings/logo"));
     }
 }

@@ -6,6 +6,8 @@
 mod achievements;
 mod authoring_dto;
 mod dto;
+mod earning;
+mod earning_dto;
 mod library;
 mod me;
 mod openapi;
@@ -15,7 +17,7 @@ mod sponsorships;
 use crate::WebState;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{delete, get, post, put};
+use axum::routing::{delete, get, patch, post, put};
 
 pub(crate) fn router() -> Router<WebState> {
     Router::new()
@@ -145,5 +147,62 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/api/v1/organizations/{slug}/payments/{id}",
             put(sponsorships::update_payment),
+        )
+        .merge(earning_routes())
+}
+
+/// Joining, enrollments, evidence, moves, reviews, comments,
+/// notifications, coaching, and the review queue and rules.
+fn earning_routes() -> Router<WebState> {
+    Router::new()
+        .route("/api/v1/achievements/{id}/enrollments", post(earning::join))
+        .route("/api/v1/me/enrollments", get(earning::my_enrollments))
+        .route("/api/v1/enrollments/{id}", get(earning::show))
+        .route("/api/v1/enrollments/{id}/moves", post(earning::make_move))
+        .route(
+            "/api/v1/enrollments/{id}/evidence",
+            post(earning::add_evidence),
+        )
+        .route(
+            "/api/v1/enrollments/{id}/evidence/{item}",
+            patch(earning::update_evidence).delete(earning::remove_evidence),
+        )
+        .route(
+            "/api/v1/enrollments/{id}/evidence/{item}/comments",
+            get(earning::evidence_comments).post(earning::add_evidence_comment),
+        )
+        .route(
+            "/api/v1/enrollments/{id}/files",
+            post(earning::upload).layer(DefaultBodyLimit::max(earning::evidence_body_limit())),
+        )
+        .route("/api/v1/evidence/{id}/file", get(earning::evidence_file))
+        .route(
+            "/api/v1/enrollments/{id}/checklist/{requirement}",
+            put(earning::checklist),
+        )
+        .route(
+            "/api/v1/enrollments/{id}/comments",
+            get(earning::comments).post(earning::add_comment),
+        )
+        .route(
+            "/api/v1/enrollments/{id}/reviews/{review}",
+            get(earning::review).post(earning::complete_review),
+        )
+        .route("/api/v1/me/notifications", get(earning::notifications))
+        .route("/api/v1/me/notifications/unread", get(earning::unread))
+        .route("/api/v1/me/notifications/read", post(earning::read_all))
+        .route("/api/v1/coaching", get(earning::coaching))
+        .route(
+            "/api/v1/coaching/invitations",
+            post(earning::invite_partner),
+        )
+        .route(
+            "/api/v1/coaching/invitations/answer",
+            post(earning::answer_partner),
+        )
+        .route("/api/v1/organizations/{slug}/reviews", get(earning::queue))
+        .route(
+            "/api/v1/organizations/{slug}/review-rules",
+            get(earning::rules).put(earning::set_rules),
         )
 }

@@ -1,6 +1,9 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
-use super::{achievements, authoring_dto as adto, dto, library, me, orgs, sponsorships as sp};
+use super::{
+    achievements, authoring_dto as adto, dto, earning as ea, earning_dto as edto, library, me,
+    orgs, sponsorships as sp,
+};
 use crate::error::{ErrorBody, ErrorDetail, FieldProblem};
 use axum::Json;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -20,6 +23,10 @@ use utoipa::{Modify, OpenApi};
         library::delete_template, library::stacks, library::create_stack, library::stack, library::update_stack,
         sp::list, sp::create, sp::show, sp::end, sp::codes, sp::generate_codes, sp::seats, sp::assign_seat, sp::remove_seat,
         sp::redemptions, sp::payments, sp::record_payment, sp::update_payment,
+        ea::join, ea::my_enrollments, ea::show, ea::make_move, ea::add_evidence, ea::update_evidence, ea::remove_evidence,
+        ea::upload, ea::evidence_file, ea::checklist, ea::review, ea::complete_review, ea::comments, ea::add_comment, ea::evidence_comments,
+        ea::add_evidence_comment, ea::notifications, ea::unread, ea::read_all, ea::coaching, ea::invite_partner,
+        ea::answer_partner, ea::queue, ea::rules, ea::set_rules,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldProblem, dto::MeDto, dto::EmailDto, dto::TokenDto, dto::CreatedTokenDto, dto::NewTokenDto,
         dto::OrganizationDto, dto::OrganizationPageDto, dto::OrganizationDetailDto, dto::NewOrganizationDto, dto::OrganizationPatchDto,
@@ -32,14 +39,25 @@ use utoipa::{Modify, OpenApi};
         adto::TemplateKindDto, adto::TemplateInputDto, adto::StackDto, adto::StackDetailDto, adto::StackInputDto,
         sp::SponsorshipDto, sp::NewSponsorshipDto, sp::PersonDto, sp::CodeDto, sp::NewCodesDto, sp::SeatDto, sp::NewSeatDto,
         sp::RedemptionDto, sp::PaymentStatusDto, sp::PaymentDto, sp::PaymentRowDto, sp::AwaitingPaymentDto, sp::PaymentsDto,
-        sp::NewPaymentDto, sp::PaymentStatusUpdateDto)),
+        sp::NewPaymentDto, sp::PaymentStatusUpdateDto,
+        edto::PersonRefDto, edto::EnrollmentSummaryDto, edto::JoinDto, edto::JoinedDto, edto::MoveDto, edto::ChecklistItemDto,
+        edto::RequirementProgressDto, edto::EvidenceFileDto, edto::EvidenceContentDto, edto::EvidenceDto, edto::FrozenEvidenceDto,
+        edto::NewEvidenceDto, edto::EvidencePatchDto, edto::ChecklistDto, edto::MoveInputDto, edto::CommentDto, edto::NewCommentDto,
+        edto::ScoreDto, edto::ReviewSummaryDto, edto::SubmissionDto, edto::EnrollmentDto, edto::TickDto, edto::ReviewDto,
+        edto::ScoreInputDto, edto::ReviewInputDto, edto::NotificationDto, edto::NotificationsDto, edto::UnreadDto,
+        edto::NewPartnerInvitationDto, edto::PartnerInvitationDto, edto::PartnerAnswerDto, edto::PartnershipDto,
+        edto::PartnerAnsweredDto, edto::CoachedEnrollmentDto, edto::CoachedLearnerDto, edto::ReviewRulesDto,
+        edto::QueueItemDto, edto::QueueDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "account", description = "The signed-in account"), (name = "organizations", description = "Issuers, departments and members"),
         (name = "catalog", description = "Search published micro-credentials"),
         (name = "micro-credentials", description = "Authoring micro-credentials: details, rubric, evidence requirements, prerequisites, images, life cycle and import"),
         (name = "library", description = "An organization's level scale, templates and stacks"),
-        (name = "sponsorships", description = "Sponsorships (codes, seats, the grant report) and payments, for an organization's administrators"))
+        (name = "sponsorships", description = "Sponsorships (codes, seats, the grant report) and payments, for an organization's administrators"),
+        (name = "earning", description = "Earning a micro-credential: joining, evidence (links, reflections, badges, files streamed as the request body), the checklist, moves through the workflow (`lock_version` guards each), comments and notifications"),
+        (name = "reviews", description = "Reviewing submissions against the rubric; an organization's review queue and review rules"),
+        (name = "coaching", description = "Coach partnerships: invitations by email, answers, the coach's dashboard"))
 )]
 pub(crate) struct ApiDoc;
 

@@ -5,6 +5,7 @@
 mod accounts;
 mod api;
 mod api_achievements;
+mod api_earning;
 mod authoring;
 mod earning;
 mod earning_access;
