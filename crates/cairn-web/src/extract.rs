@@ -109,10 +109,19 @@ impl FromRequestParts<WebState> for Ctx {
         let principal = session_principal(state, &parts.headers)
             .await
             .map_err(|e| PageError::new(e, &page))?;
+        let unread = match &principal {
+            Some(p) => state
+                .app
+                .unread_notifications(p)
+                .await
+                .map_err(|e| PageError::new(e, &page))?,
+            None => 0,
+        };
         page.user = principal.as_ref().map(|p| NavUser {
             name: p.user.display_name.clone(),
             platform_admin: p.user.platform_admin,
             unverified: !p.actor.email_verified,
+            unread,
         });
         Ok(Ctx {
             principal,

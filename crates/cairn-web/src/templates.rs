@@ -28,6 +28,8 @@ pub struct NavUser {
     pub name: String,
     pub platform_admin: bool,
     pub unverified: bool,
+    /// Notifications not read yet, shown beside the header's link.
+    pub unread: u64,
 }
 
 /// A one-time message shown after a redirect.

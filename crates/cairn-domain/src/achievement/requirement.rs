@@ -48,6 +48,14 @@ impl EvidenceKind {
     pub fn parse(s: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == s.trim())
     }
+
+    /// Whether evidence of this kind is an uploaded file.
+    pub const fn is_file(self) -> bool {
+        matches!(
+            self,
+            EvidenceKind::File | EvidenceKind::Video | EvidenceKind::Image | EvidenceKind::Document
+        )
+    }
 }
 
 /// A validated evidence requirement. Reading one back from JSON checks it
@@ -160,6 +168,11 @@ impl EvidenceRequirement {
         }
     }
 
+    /// Whether a learner may upload files for this requirement.
+    pub fn takes_files(&self) -> bool {
+        self.kinds.iter().any(|k| k.is_file())
+    }
+
     /// Where a learner stands on this requirement.
     pub fn progress(&self, items: u32, ticked: usize) -> Progress {
         let ticked = ticked.min(self.checklist.len());
@@ -203,6 +216,10 @@ mod tests {
         assert!(!r.progress(2, 0).met, "the checklist is not ticked");
         assert!(!r.progress(1, 1).met, "one item short");
         assert!(r.progress(3, 1).met);
+        assert!(r.takes_files(), "a video is a file");
+        let written = EvidenceRequirement::parse("Reflect", "", &["reflection", "link"], "1", &[])
+            .expect("valid");
+        assert!(!written.takes_files(), "reflections and links are typed in");
     }
 
     #[test]

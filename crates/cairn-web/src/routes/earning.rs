@@ -143,6 +143,8 @@ struct EvidenceRow {
     html: Option<String>,
     link: Option<String>,
     file: Option<(String, String)>,
+    /// How the page shows a file in place: "image", "video" or "audio".
+    preview: Option<&'static str>,
 }
 
 struct ReviewRow {
@@ -190,14 +192,22 @@ impl EnrollmentPage {
             .iter()
             .find(|p| p.index == *requirement)
             .map(|p| {
-                format!(
-                    "{} of {} items · {} of {} checklist items{}",
-                    p.items,
-                    p.min_count,
-                    p.ticked.len(),
-                    p.checklist_len,
-                    if p.met { " · met" } else { "" }
-                )
+                let mut text = if p.items > p.min_count {
+                    format!("{} items ({} needed)", p.items, p.min_count)
+                } else {
+                    format!("{} of {} items", p.items, p.min_count)
+                };
+                if p.checklist_len > 0 {
+                    text.push_str(&format!(
+                        " · {} of {} checklist items",
+                        p.ticked.len(),
+                        p.checklist_len
+                    ));
+                }
+                if p.met {
+                    text.push_str(" · met");
+                }
+                text
             })
             .unwrap_or_default()
     }
@@ -269,7 +279,18 @@ async fn page(
                     (None, Some(format!("/enrollments/{enrollment_id}")), None)
                 }
             };
+            let preview = match &e.content {
+                EvidenceContent::File { media_type, .. } => {
+                    ["image", "video", "audio"].into_iter().find(|kind| {
+                        media_type
+                            .strip_prefix(kind)
+                            .is_some_and(|rest| rest.starts_with('/'))
+                    })
+                }
+                _ => None,
+            };
             EvidenceRow {
+                preview,
                 id: e.id.to_string(),
                 requirement: e.requirement_index,
                 kind: kind_label(e.kind),
@@ -908,6 +929,8 @@ struct InviteForm {
     email: String,
     role: String,
     achievement: String,
+    /// Sent from an enrollment page, to go back there.
+    enrollment: String,
 }
 
 async fn invite_partner(
@@ -929,9 +952,15 @@ async fn invite_partner(
         .invite_partner(principal, &f.email, role, achievement, &ctx.meta)
         .await
     {
-        Ok(inv) => Ok(Redirect::to("/coaching")
-            .success(format!("We sent an invitation to {}.", inv.email))
-            .into_response_with(&state)),
+        Ok(inv) => {
+            let back = uuid::Uuid::parse_str(&f.enrollment).map_or_else(
+                |_| "/coaching".to_owned(),
+                |id| format!("/enrollments/{id}"),
+            );
+            Ok(Redirect::to(back)
+                .success(format!("We sent an invitation to {}.", inv.email))
+                .into_response_with(&state))
+        }
         Err(err) => {
             let (status, errors) = form_errors(&ctx, err)?;
             let page = coaching_page(&state, &ctx, errors, f.email).await?;
