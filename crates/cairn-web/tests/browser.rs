@@ -1,32 +1,38 @@
-//! A real browser walks the main journeys: sign up, verify the address,
-//! log out and in, create an organization, invite a coach, open the
-//! invitation, then one validation path on the sign-up form; and an author
-//! writes a micro-credential with a rubric and two requirements, designs its
-//! badge, publishes it, and a visitor finds it in the catalog.
+//! A real browser walks the main journeys:
+//!
+//! 1. a visitor signs up, verifies the address, logs out and in, creates an
+//!    organization, invites a coach and opens the invitation, then one
+//!    validation path on the sign-up form;
+//! 2. an author writes a micro-credential with a rubric and two
+//!    requirements, designs its badge, publishes it, and a visitor finds it
+//!    in the catalog;
+//! 3. four people earn a micro-credential (`browser/earning.rs`): a learner
+//!    joins with a sponsor code, invites a coach who accepts from the email,
+//!    uploads an image and a video and writes a reflection; the coach
+//!    comments; a reviewer asks for a revision, then finds the second attempt
+//!    meets the rubric; an administrator confirms, and the award is on its
+//!    way.
 //!
 //! It drives Debian's Chromium through chromedriver (`apt-get install
 //! chromium chromium-driver`). Without chromedriver the test is skipped
-//! with a note, unless `CAIRN_REQUIRE_BROWSER=1`, where it fails.
+//! with a note, unless `CAIRN_REQUIRE_BROWSER=1`, where it fails. The
+//! harness (browser, app, screenshots, helpers) is in `browser/harness.rs`.
 //!
 //! Screenshots of each step go to `$CARGO_TARGET_DIR/browser-screenshots/`
 //! (or `target/browser-screenshots/` in the workspace), one folder per journey.
 
+#[path = "browser/earning.rs"]
+mod earning;
+#[path = "browser/harness.rs"]
+mod harness;
+
 use cairn_test_support::TestApp;
-use fantoccini::elements::Element;
-use fantoccini::{Client, ClientBuilder, Locator};
+use fantoccini::{Client, Locator};
 use futures::FutureExt;
-use futures::future::BoxFuture;
-use std::io::Write;
-use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use harness::{
+    Screenshots, banner, click, fill, find, focused_id, heading, in_browser, path, text,
+};
 use std::time::Duration;
-
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-const CHROMIUM: &str = "/usr/bin/chromium";
-
-/// How long to wait for a page element before failing.
-const WAIT: Duration = Duration::from_secs(20);
 
 const NAME: &str = "Ada Lovelace";
 const EMAIL: &str = "ada@example.org";
@@ -47,60 +53,12 @@ async fn an_author_designs_and_publishes_a_micro_credential_a_visitor_finds() {
     .await;
 }
 
-type Journey = for<'a> fn(&'a Client, &'a TestApp, &'a Screenshots) -> BoxFuture<'a, ()>;
-
-/// Runs a journey in a fresh Chromium against a fresh app, or skips it
-/// (with a note) when the browser is not installed.
-async fn in_browser(name: &str, run: Journey) {
-    if !Path::new(CHROMEDRIVER).exists() || !Path::new(CHROMIUM).exists() {
-        let why = format!(
-            "{CHROMEDRIVER} or {CHROMIUM} is missing: install chromium and chromium-driver (apt-get install chromium chromium-driver)"
-        );
-        if std::env::var("CAIRN_REQUIRE_BROWSER").is_ok_and(|v| v == "1") {
-            panic!("CAIRN_REQUIRE_BROWSER=1 but {why}");
-        }
-        // Written straight to stderr so the note shows past the harness's capture.
-        writeln!(
-            std::io::stderr(),
-            "note: the browser test was skipped: {why}"
-        )
-        .ok();
-        return;
-    }
-
-    let shots = Screenshots::new(name);
-    let profile = tempfile::tempdir().expect("a temporary browser profile folder");
-    let driver = Chromedriver::start().await;
-    let client = connect(&driver, profile.path()).await;
-    let app = TestApp::builder()
-        .open_organization_creation()
-        .start()
-        .await;
-
-    let outcome = AssertUnwindSafe(run(&client, &app, &shots))
-        .catch_unwind()
-        .await;
-    if outcome.is_err() {
-        // What the browser showed when it went wrong.
-        if let Ok(png) = client.screenshot().await {
-            shots.save("failed.png", &png);
-        }
-        if let Ok(url) = client.current_url().await {
-            writeln!(
-                std::io::stderr(),
-                "the browser was at {url} when the test failed"
-            )
-            .ok();
-        }
-    }
-    // Ends the session so chromedriver closes Chromium, whatever happened.
-    client.close().await.ok();
-    drop(driver);
-    drop(profile);
-    app.finish().await;
-    if let Err(panic) = outcome {
-        std::panic::resume_unwind(panic);
-    }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn four_people_take_a_sponsored_micro_credential_from_joining_to_the_award() {
+    in_browser("earning", |b, app, shots| {
+        earning::journey(b, app, shots).boxed()
+    })
+    .await;
 }
 
 /// Signs up and verifies the address through the emailed link.
@@ -492,225 +450,4 @@ async fn journey(b: &Client, app: &TestApp, shots: &Screenshots) {
         "the first invalid field has the focus"
     );
     shots.take(b, "07-signup-errors.png").await;
-}
-
-/// Chromedriver on a free local port, killed when dropped.
-struct Chromedriver {
-    child: Child,
-    url: String,
-}
-
-impl Chromedriver {
-    async fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("a free local port")
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap_or_else(|e| panic!("start {CHROMEDRIVER}: {e}"));
-        let mut driver = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(2))
-            .build()
-            .expect("an HTTP client");
-        let status = format!("{}/status", driver.url);
-        for _ in 0..100 {
-            if let Ok(response) = http.get(&status).send().await {
-                let ready = response
-                    .json::<serde_json::Value>()
-                    .await
-                    .ok()
-                    .and_then(|v| v["value"]["ready"].as_bool());
-                if ready == Some(true) {
-                    return driver;
-                }
-            }
-            if let Ok(Some(exit)) = driver.child.try_wait() {
-                panic!("chromedriver exited before it was ready: {exit}");
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("chromedriver did not answer {status} within 10 seconds");
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        self.child.kill().ok();
-        self.child.wait().ok();
-    }
-}
-
-async fn connect(driver: &Chromedriver, profile: &Path) -> Client {
-    let mut capabilities = serde_json::Map::new();
-    capabilities.insert(
-        "goog:chromeOptions".to_owned(),
-        serde_json::json!({
-            "binary": CHROMIUM,
-            "args": [
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-                "--disable-dev-shm-usage",
-                format!("--user-data-dir={}", profile.display()),
-                "--window-size=1280,900",
-            ],
-        }),
-    );
-    // The build enables both of rustls's crypto back-ends (ring through
-    // lettre and reqwest, aws-lc-rs through fantoccini), so name one.
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    ClientBuilder::rustls()
-        .expect("a TLS configuration for the WebDriver client")
-        .capabilities(capabilities)
-        .connect(&driver.url)
-        .await
-        .unwrap_or_else(|e| panic!("start a Chromium session through chromedriver: {e}"))
-}
-
-/// Where screenshots go.
-struct Screenshots {
-    dir: PathBuf,
-}
-
-impl Screenshots {
-    fn new(journey: &str) -> Self {
-        let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let target = match std::env::var_os("CARGO_TARGET_DIR") {
-            Some(dir) if !dir.is_empty() => workspace.join(dir),
-            _ => workspace.join("target"),
-        };
-        let dir = target.join("browser-screenshots").join(journey);
-        std::fs::create_dir_all(&dir).unwrap_or_else(|e| panic!("create {}: {e}", dir.display()));
-        // A failure picture from an earlier run would mislead.
-        std::fs::remove_file(dir.join("failed.png")).ok();
-        Self { dir }
-    }
-
-    async fn take(&self, b: &Client, name: &str) {
-        let png = b.screenshot().await.expect("take a screenshot");
-        self.save(name, &png);
-    }
-
-    fn save(&self, name: &str, png: &[u8]) {
-        let file = self.dir.join(name);
-        std::fs::write(&file, png).unwrap_or_else(|e| panic!("write {}: {e}", file.display()));
-    }
-}
-
-/// Waits for an element (bounded), failing with the page's address and text.
-async fn find(b: &Client, xpath: &str) -> Element {
-    match b
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::XPath(xpath))
-        .await
-    {
-        Ok(element) => element,
-        Err(e) => {
-            let url = b
-                .current_url()
-                .await
-                .map(|u| u.to_string())
-                .unwrap_or_default();
-            let body = match b.find(Locator::Css("body")).await {
-                Ok(body) => body.text().await.unwrap_or_default(),
-                Err(_) => String::new(),
-            };
-            panic!("{xpath} did not appear on {url} ({e}); the page says:\n{body}");
-        }
-    }
-}
-
-async fn text(b: &Client, xpath: &str) -> String {
-    find(b, xpath)
-        .await
-        .text()
-        .await
-        .expect("read an element's text")
-}
-
-/// Waits for the page's `<h1>` to read `title`.
-async fn heading(b: &Client, title: &str) {
-    find(b, &format!(r#"//h1[normalize-space()="{title}"]"#)).await;
-}
-
-/// Waits for a flash banner containing `needle`; returns its text.
-async fn banner(b: &Client, needle: &str) -> String {
-    text(
-        b,
-        &format!(
-            r#"//main/div[contains(@class,"banner")][@role="status"][contains(., "{needle}")]"#
-        ),
-    )
-    .await
-}
-
-/// Types into the field with this id, as a user would.
-async fn fill(b: &Client, id: &str, value: &str) {
-    let field = find(b, &format!(r#"//*[@id="{id}"]"#)).await;
-    field
-        .clear()
-        .await
-        .unwrap_or_else(|e| panic!("clear #{id}: {e}"));
-    field
-        .send_keys(value)
-        .await
-        .unwrap_or_else(|e| panic!("type into #{id}: {e}"));
-}
-
-async fn click(b: &Client, xpath: &str) {
-    find(b, xpath)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("click {xpath}: {e}"));
-}
-
-async fn path(b: &Client) -> String {
-    b.current_url()
-        .await
-        .expect("the current URL")
-        .path()
-        .to_owned()
-}
-
-/// The id of the focused element. `autofocus` applies once the page is
-/// rendered, so the script waits for it, briefly.
-async fn focused_id(b: &Client) -> String {
-    let now = b
-        .execute(
-            "return document.activeElement ? document.activeElement.id : '';",
-            vec![],
-        )
-        .await
-        .expect("read the focused element");
-    if now.as_str().is_some_and(|id| !id.is_empty()) {
-        return now.as_str().unwrap_or_default().to_owned();
-    }
-    let script = r"
-        const done = arguments[arguments.length - 1];
-        let tries = 0;
-        (function check() {
-            const id = document.activeElement ? document.activeElement.id : '';
-            if (id || tries++ >= 100) { done(id); } else { setTimeout(check, 20); }
-        })();
-    ";
-    let id = b
-        .execute_async(script, vec![])
-        .await
-        .expect("wait for the focused element");
-    id.as_str().unwrap_or_default().to_owned()
 }
