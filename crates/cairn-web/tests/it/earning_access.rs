@@ -106,6 +106,14 @@ enum Res {
     LeoFile,
     /// A file he removed: its old URL, and its name on his page.
     LeoRemovedFile,
+    /// `POST /enrollments/{leo}/evidence`: a reflection.
+    LeoAddEvidence,
+    /// `POST /enrollments/{leo}/files`: a file.
+    LeoUpload,
+    /// `POST /enrollments/{leo}/checklist`: a tick.
+    LeoChecklist,
+    /// `POST /enrollments/{leo}/evidence/{his private file}/remove`.
+    LeoRemoveEvidence,
     /// `POST /enrollments/{leo}/act` ready: his coach's move.
     LeoMarkReady,
     /// `POST /enrollments/{leo}/act` withdraw: his own move.
@@ -352,6 +360,56 @@ const MATRIX: &[(Who, Res, Want)] = &[
     (OtherOrgAdmin,  LeoRemovedFile, NotFound),
     (Stranger,       LeoRemovedFile, NotFound),
     (Anonymous,      LeoRemovedFile, NotFound),
+    // Evidence is the learner's own to add, tick and remove: his coach
+    // included, nobody else finds an enrollment to change.
+    (Learner,        LeoAddEvidence, NotFound),
+    (Coach,          LeoAddEvidence, NotFound),
+    (OtherCoach,     LeoAddEvidence, NotFound),
+    (Reviewer,       LeoAddEvidence, NotFound),
+    (OtherReviewer,  LeoAddEvidence, NotFound),
+    (Author,         LeoAddEvidence, NotFound),
+    (Admin,          LeoAddEvidence, NotFound),
+    (OtherLearner,   LeoAddEvidence, Done),
+    (OtherOrgMember, LeoAddEvidence, NotFound),
+    (OtherOrgAdmin,  LeoAddEvidence, NotFound),
+    (Stranger,       LeoAddEvidence, NotFound),
+    (Anonymous,      LeoAddEvidence, LogIn),
+    (Learner,        LeoUpload, NotFound),
+    (Coach,          LeoUpload, NotFound),
+    (OtherCoach,     LeoUpload, NotFound),
+    (Reviewer,       LeoUpload, NotFound),
+    (OtherReviewer,  LeoUpload, NotFound),
+    (Author,         LeoUpload, NotFound),
+    (Admin,          LeoUpload, NotFound),
+    (OtherLearner,   LeoUpload, Done),
+    (OtherOrgMember, LeoUpload, NotFound),
+    (OtherOrgAdmin,  LeoUpload, NotFound),
+    (Stranger,       LeoUpload, NotFound),
+    (Anonymous,      LeoUpload, LogIn),
+    (Learner,        LeoChecklist, NotFound),
+    (Coach,          LeoChecklist, NotFound),
+    (OtherCoach,     LeoChecklist, NotFound),
+    (Reviewer,       LeoChecklist, NotFound),
+    (OtherReviewer,  LeoChecklist, NotFound),
+    (Author,         LeoChecklist, NotFound),
+    (Admin,          LeoChecklist, NotFound),
+    (OtherLearner,   LeoChecklist, Done),
+    (OtherOrgMember, LeoChecklist, NotFound),
+    (OtherOrgAdmin,  LeoChecklist, NotFound),
+    (Stranger,       LeoChecklist, NotFound),
+    (Anonymous,      LeoChecklist, LogIn),
+    (Learner,        LeoRemoveEvidence, NotFound),
+    (Coach,          LeoRemoveEvidence, NotFound),
+    (OtherCoach,     LeoRemoveEvidence, NotFound),
+    (Reviewer,       LeoRemoveEvidence, NotFound),
+    (OtherReviewer,  LeoRemoveEvidence, NotFound),
+    (Author,         LeoRemoveEvidence, NotFound),
+    (Admin,          LeoRemoveEvidence, NotFound),
+    (OtherLearner,   LeoRemoveEvidence, Done),
+    (OtherOrgMember, LeoRemoveEvidence, NotFound),
+    (OtherOrgAdmin,  LeoRemoveEvidence, NotFound),
+    (Stranger,       LeoRemoveEvidence, NotFound),
+    (Anonymous,      LeoRemoveEvidence, LogIn),
     // Moves on Leo's enrollment: "ready" is his coach's, leaving is his.
     (Learner,        LeoMarkReady, NotFound),
     (Coach,          LeoMarkReady, Forbidden),
@@ -433,7 +491,7 @@ const MATRIX: &[(Who, Res, Want)] = &[
 /// While Lena's submission waits for Riley: reads first, then the forms
 /// (in each, refused rows before the accepted one), the review last, as it
 /// moves her enrollment on.
-const WHILE_SUBMITTED: [Res; 18] = [
+const WHILE_SUBMITTED: [Res; 22] = [
     Page,
     PrivateReflection,
     OrgReflection,
@@ -449,6 +507,10 @@ const WHILE_SUBMITTED: [Res; 18] = [
     LeoRemovedFile,
     Comment,
     Confirm,
+    LeoAddEvidence,
+    LeoUpload,
+    LeoChecklist,
+    LeoRemoveEvidence,
     LeoMarkReady,
     LeoWithdraw,
     Review,
@@ -638,6 +700,39 @@ async fn join(learner: &Viewer, page: &str) -> EnrollmentId {
     EnrollmentId(id.parse().expect("an id"))
 }
 
+/// Posts the upload form of the second requirement with one file.
+async fn post_file(
+    v: &Viewer,
+    enrollment: EnrollmentId,
+    name: &str,
+    visibility: &str,
+    bytes: Vec<u8>,
+) -> TestResponse {
+    let form = reqwest::multipart::Form::new()
+        .text("csrf", v.csrf.clone())
+        .text("requirement", "1")
+        .text("title", "")
+        .text("visibility", visibility.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned()),
+        );
+    let response = v
+        .client
+        .http()
+        .post(v.client.url(&format!("/enrollments/{enrollment}/files")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    TestResponse {
+        status: response.status().as_u16(),
+        path: response.url().path().to_owned(),
+        headers: response.headers().clone(),
+        text: response.text().await.expect("body"),
+    }
+}
+
 async fn upload(
     app: &TestApp,
     learner: &Viewer,
@@ -646,28 +741,8 @@ async fn upload(
     visibility: &str,
     bytes: Vec<u8>,
 ) -> Upload {
-    let form = reqwest::multipart::Form::new()
-        .text("csrf", learner.csrf.clone())
-        .text("requirement", "1")
-        .text("title", "")
-        .text("visibility", visibility.to_owned())
-        .part(
-            "file",
-            reqwest::multipart::Part::bytes(bytes.clone()).file_name(name),
-        );
-    let response = learner
-        .client
-        .http()
-        .post(
-            learner
-                .client
-                .url(&format!("/enrollments/{enrollment}/files")),
-        )
-        .multipart(form)
-        .send()
-        .await
-        .expect("upload");
-    assert_eq!(response.status(), 303, "uploading {name}");
+    let response = post_file(learner, enrollment, name, visibility, bytes.clone()).await;
+    accepted(&response, &format!("uploading {name}"));
     let id = app
         .store
         .enrollments()
@@ -715,6 +790,8 @@ async fn lock_of(app: &TestApp, id: EnrollmentId) -> (StateName, u32) {
 struct Moment {
     lena: (StateName, u32),
     leo: (StateName, u32, &'static str),
+    leo_evidence: usize,
+    leo_ticks: usize,
     comments: usize,
     review_done: bool,
 }
@@ -734,6 +811,20 @@ async fn moment(app: &TestApp, f: &Fixture) -> Moment {
             leo.lock_version,
             leo.state.feedback().as_str(),
         ),
+        leo_evidence: app
+            .store
+            .enrollments()
+            .evidence(f.leo)
+            .await
+            .expect("evidence")
+            .len(),
+        leo_ticks: app
+            .store
+            .enrollments()
+            .ticks(f.leo)
+            .await
+            .expect("ticks")
+            .len(),
         comments: app
             .store
             .enrollments()
@@ -1113,6 +1204,42 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
                 .await;
             Some((r, body))
         }
+        LeoAddEvidence => {
+            let text = format!("Reflection {who:?} 8803");
+            let r = v
+                .post(
+                    &format!("{leo_page}/evidence"),
+                    &[
+                        ("requirement", "0"),
+                        ("kind", "reflection"),
+                        ("title", "Reflection"),
+                        ("text", &text),
+                        ("visibility", "private"),
+                    ],
+                )
+                .await;
+            Some((r, String::new()))
+        }
+        LeoUpload => {
+            let name = format!("upload-{who:?}.png");
+            Some((
+                post_file(v, f.leo, &name, "private", png(6)).await,
+                String::new(),
+            ))
+        }
+        LeoChecklist => {
+            let r = v
+                .post(
+                    &format!("{leo_page}/checklist"),
+                    &[("requirement", "0"), ("ticked", "0")],
+                )
+                .await;
+            Some((r, String::new()))
+        }
+        LeoRemoveEvidence => {
+            let path = format!("{leo_page}/evidence/{}/remove", f.leo_private.id);
+            Some((v.post(&path, &[]).await, String::new()))
+        }
         Confirm | LeoMarkReady | LeoWithdraw => {
             let (target, action) = match res {
                 Confirm => (f.lena, "confirm"),
@@ -1171,6 +1298,15 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
                 .get(&lena_page)
                 .await
                 .assert_contains(&comment);
+        }
+        LeoAddEvidence | LeoUpload => {
+            assert_eq!(after.leo_evidence, before.leo_evidence + 1, "{row}");
+        }
+        LeoChecklist => assert_eq!(after.leo_ticks, before.leo_ticks + 1, "{row}"),
+        LeoRemoveEvidence => {
+            assert_eq!(after.leo_evidence, before.leo_evidence - 1, "{row}");
+            let (status, _) = v.fetch(&f.leo_private.url(), None, false).await;
+            assert_eq!(status, 404, "{row}: the removed file is gone");
         }
         LeoMarkReady => assert_eq!(after.leo.2, "ready", "{row}"),
         LeoWithdraw => assert_eq!(after.leo.0, StateName::Withdrawn, "{row}"),
