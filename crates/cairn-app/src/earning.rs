@@ -624,7 +624,7 @@ impl App {
         let ticks = store.enrollments().ticks(id).await?;
         let progress = progress_of(&version, &all, &ticks);
         let awarded = enrollment.state.name() == StateName::Awarded;
-        let evidence = all
+        let evidence: Vec<Evidence> = all
             .into_iter()
             .filter(|e| relation.may_see(e.visibility, awarded))
             .collect();
@@ -655,6 +655,12 @@ impl App {
         };
         let mut comments = Vec::new();
         for c in store.enrollments().comments(id).await? {
+            // A comment about an item is as private as the item.
+            if c.evidence_id
+                .is_some_and(|item| !evidence.iter().any(|e| e.id == item))
+            {
+                continue;
+            }
             let author = name_of(c.author_id).await?;
             comments.push((c, author));
         }
@@ -1604,9 +1610,10 @@ impl App {
                 }
             }
         };
+        let id = AwardRequestId(App::new_id());
         tx.reviews()
             .request_award(&AwardRequest {
-                id: AwardRequestId(App::new_id()),
+                id,
                 enrollment_id: e.id,
                 submission_id: submission.id,
                 status,
@@ -1614,6 +1621,9 @@ impl App {
                 updated_at: now,
             })
             .await?;
+        if status == AwardStatus::Ready {
+            self.enqueue_issue(tx, id).await?;
+        }
         Ok(())
     }
 
@@ -1764,12 +1774,15 @@ impl App {
             ));
         }
         if let Some(item) = evidence {
+            // Only about an item the writer may see.
+            let relation = self.relation(Some(principal), &e).await?;
+            let awarded = e.state.name() == StateName::Awarded;
             let ok = self
                 .store()
                 .enrollments()
                 .evidence_item(item)
                 .await?
-                .is_some_and(|i| i.enrollment_id == id);
+                .is_some_and(|i| i.enrollment_id == id && relation.may_see(i.visibility, awarded));
             if !ok {
                 return Err(AppError::not_found("The evidence"));
             }

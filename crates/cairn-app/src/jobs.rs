@@ -54,6 +54,7 @@ impl App {
     async fn run_job(&self, job: &Job) -> anyhow::Result<serde_json::Value> {
         match job.kind.as_str() {
             EMAIL_JOB => self.deliver_email(job).await,
+            crate::issuing::ISSUE_JOB => self.run_issue_job(job).await,
             other => anyhow::bail!("unknown job kind {other:?}"),
         }
     }

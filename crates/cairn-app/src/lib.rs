@@ -8,6 +8,7 @@ pub mod achievements;
 pub mod admin;
 pub mod api_tokens;
 mod audit;
+pub mod awards;
 pub mod catalog;
 pub mod clock;
 pub mod coaching;
@@ -17,6 +18,7 @@ pub mod emails;
 mod error;
 pub mod images;
 pub mod import;
+pub mod issuing;
 pub mod jobs;
 pub mod library;
 pub mod mail;
@@ -30,6 +32,7 @@ pub mod reviewing;
 mod secrets;
 pub mod sponsorships;
 
+pub use cairn_credentials as credentials;
 pub use cairn_domain as domain;
 pub use cairn_store as store;
 pub use error::{AppError, AppResult};
@@ -53,6 +56,10 @@ pub struct AppSettings {
     /// Whether every verified account may create organizations (otherwise
     /// only accounts a platform administrator approved).
     pub open_organization_creation: bool,
+    /// The secret issuer signing keys are sealed under (high-entropy; the
+    /// key-encryption key is derived from it). Changing it makes sealed
+    /// keys unreadable.
+    pub key_secret: String,
 }
 
 /// What is known about the request behind a use case, for audit and

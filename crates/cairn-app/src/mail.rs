@@ -7,7 +7,9 @@ use anyhow::Context;
 use cairn_domain::JobId;
 use cairn_store::Repos;
 use cairn_store::jobs::NewJob;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{
+    Attachment as LettreAttachment, Mailbox, MultiPart, SinglePart, header::ContentType,
+};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -72,19 +74,37 @@ impl Mailer {
         job_id: JobId,
         file_stem: &str,
         email: &EmailJob,
+        attachment: Option<Vec<u8>>,
     ) -> anyhow::Result<()> {
         let to: Mailbox = email
             .to
             .parse()
             .context("the recipient address is not valid")?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from().clone())
             .to(to)
             .subject(&email.subject)
-            .message_id(Some(format!("<{job_id}@cairn>")))
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.text.clone())
-            .context("building the message")?;
+            .message_id(Some(format!("<{job_id}@cairn>")));
+        let message = match (&email.attachment, attachment) {
+            (Some(a), Some(bytes)) => {
+                let content_type = ContentType::parse(&a.content_type)
+                    .context("the attachment's content type is not valid")?;
+                builder
+                    .multipart(
+                        MultiPart::mixed()
+                            .singlepart(SinglePart::plain(email.text.clone()))
+                            .singlepart(
+                                LettreAttachment::new(a.file_name.clone())
+                                    .body(bytes, content_type),
+                            ),
+                    )
+                    .context("building the message")?
+            }
+            _ => builder
+                .header(ContentType::TEXT_PLAIN)
+                .body(email.text.clone())
+                .context("building the message")?,
+        };
         match self {
             Mailer::Smtp { transport, .. } => {
                 transport
@@ -128,6 +148,17 @@ pub(crate) struct EmailJob {
     pub to: String,
     pub subject: String,
     pub text: String,
+    /// A stored file sent along (read when the email is delivered).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+}
+
+/// A stored file attached to an email.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(crate) struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub blob_key: String,
 }
 
 impl App {
@@ -141,12 +172,48 @@ impl App {
         text: String,
         dedupe_key: Option<&str>,
     ) -> AppResult<()> {
-        let payload = serde_json::to_value(EmailJob {
-            to: to.to_owned(),
-            subject: subject.to_owned(),
-            text,
-        })
-        .map_err(|e| AppError::Internal(e.into()))?;
+        self.enqueue_job_email(
+            repos,
+            EmailJob {
+                to: to.to_owned(),
+                subject: subject.to_owned(),
+                text,
+                attachment: None,
+            },
+            dedupe_key,
+        )
+        .await
+    }
+
+    /// Enqueues an email with a stored file attached.
+    pub(crate) async fn enqueue_email_with_attachment<R: Repos>(
+        &self,
+        repos: &R,
+        to: &str,
+        subject: &str,
+        text: String,
+        attachment: Option<Attachment>,
+    ) -> AppResult<()> {
+        self.enqueue_job_email(
+            repos,
+            EmailJob {
+                to: to.to_owned(),
+                subject: subject.to_owned(),
+                text,
+                attachment,
+            },
+            None,
+        )
+        .await
+    }
+
+    async fn enqueue_job_email<R: Repos>(
+        &self,
+        repos: &R,
+        email: EmailJob,
+        dedupe_key: Option<&str>,
+    ) -> AppResult<()> {
+        let payload = serde_json::to_value(email).map_err(|e| AppError::Internal(e.into()))?;
         let now = self.now();
         repos
             .jobs()
@@ -172,7 +239,19 @@ impl App {
         let email: EmailJob =
             serde_json::from_value(job.payload.clone()).context("reading the email job")?;
         let stem = format!("{}-{}", job.created_at.format("%Y%m%dT%H%M%S%.6f"), job.id);
-        self.inner.mailer.deliver(job.id, &stem, &email).await?;
+        let attachment = match &email.attachment {
+            Some(a) => Some(
+                self.blobs()
+                    .get(&a.blob_key)
+                    .await
+                    .context("reading the attachment")?,
+            ),
+            None => None,
+        };
+        self.inner
+            .mailer
+            .deliver(job.id, &stem, &email, attachment)
+            .await?;
         Ok(serde_json::json!({ "to": email.to, "subject": email.subject }))
     }
 }

@@ -368,6 +368,77 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             UserId(casey.user.id.0),
             "the coach never reviews"
         );
+
+        // The job queue issues the award: once, signed, verifiable, with the
+        // enrollment awarded and the earner told by email, badge attached.
+        app.run_pending_jobs().await.expect("jobs");
+        let awarded = app.enrollment_view(&lena, e.id).await.expect("view");
+        assert_eq!(awarded.enrollment.state.name(), StateName::Awarded);
+        let award_id = app
+            .issue_request(request.id)
+            .await
+            .expect("issue again")
+            .expect("the award");
+        let award = app
+            .store()
+            .awards()
+            .get(award_id)
+            .await
+            .expect("award")
+            .expect("stored");
+        assert_eq!(award.user_id, Some(lena.user.id));
+        assert_eq!(
+            app.store()
+                .awards()
+                .of_user(lena.user.id)
+                .await
+                .expect("awards")
+                .len(),
+            1,
+            "issuing twice awards once"
+        );
+        let report = app.verify_award(award_id).await.expect("report");
+        assert!(report.verified(), "{:#?}", report.checks);
+        let credential: serde_json::Value = serde_json::from_str(&award.credential).expect("json");
+        assert_eq!(
+            credential["id"].as_str(),
+            Some(app.badge_url(award_id).as_str())
+        );
+        assert_eq!(
+            credential["credentialSubject"]["result"]
+                .as_array()
+                .map(Vec::len),
+            view.version.rubric.as_ref().map(|r| r.criteria().len()),
+            "one result per rubric criterion"
+        );
+        let baked = app
+            .blobs()
+            .get(award.png_key.as_deref().expect("baked"))
+            .await
+            .expect("png");
+        let unbaked = cairn_app::credentials::bake::unbake(&baked).expect("a baked PNG");
+        assert!(unbaked.payload.as_str().contains(&award_id.to_string()));
+        let outbox = std::fs::read_dir(test.outbox())
+            .expect("outbox")
+            .filter_map(Result::ok)
+            .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+            .find(|m| m.contains("Content-Disposition: attachment"))
+            .expect("the award email, with the badge attached");
+        assert!(
+            outbox.contains("lena.learner@demo.cairn.test")
+                && outbox.contains(&format!("{}.png", achievement.slug)),
+            "{outbox}"
+        );
+        assert_eq!(
+            app.store()
+                .achievements()
+                .get(achievement.id)
+                .await
+                .expect("achievement")
+                .expect("stored")
+                .awards_count,
+            1
+        );
         test.finish().await;
     })
     .await;

@@ -59,7 +59,9 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, WebSettings)> {
     };
     let public_url = url::Url::parse(&config.public_url()).context("public_url")?;
     let secure_cookies = public_url.scheme() == "https";
+    let secret_key = config.secret_key()?;
     let settings = AppSettings {
+        key_secret: hex::encode(&secret_key),
         public_url,
         session_days: config.session_days,
         signups_open: config.signups_open,
@@ -68,7 +70,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, WebSettings)> {
     let app = App::new(store, blobs, Arc::new(SystemClock), settings, mailer);
     let web = WebSettings {
         secure_cookies,
-        secret_key: config.secret_key()?,
+        secret_key,
         trust_proxy_headers: config.trust_proxy_headers,
         max_body_bytes: config.max_body_bytes,
     };

@@ -97,4 +97,10 @@ id_type!(
     NotificationId,
     /// A decided award waiting to be issued.
     AwardRequestId,
+    /// An issued credential.
+    AwardId,
+    /// One of an organization's signing keys.
+    IssuerKeyId,
+    /// A Bitstring status list.
+    StatusListId,
 );

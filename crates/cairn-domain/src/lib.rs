@@ -4,6 +4,7 @@
 
 pub mod account;
 pub mod achievement;
+pub mod award;
 pub mod enrollment;
 pub mod ids;
 pub mod organization;

@@ -527,6 +527,20 @@ impl<C: ConnectionTrait> Achievements<'_, C> {
         Ok(())
     }
 
+    /// Counts awards of a micro-credential up (an issue) or down (a
+    /// revocation) by `delta`.
+    pub async fn count_award(&self, id: AchievementId, delta: i32) -> StoreResult<()> {
+        achievement::Entity::update_many()
+            .col_expr(
+                achievement::Column::AwardsCount,
+                Expr::col(achievement::Column::AwardsCount).add(delta),
+            )
+            .filter(achievement::Column::Id.eq(id.0))
+            .exec(self.0)
+            .await?;
+        Ok(())
+    }
+
     /// A micro-credential by id.
     pub async fn get(&self, id: AchievementId) -> StoreResult<Option<Achievement>> {
         achievement::Entity::find_by_id(id.0)

@@ -8,6 +8,7 @@
 pub mod achievements;
 pub mod api_tokens;
 pub mod audit;
+pub mod awards;
 pub mod blobs;
 mod dialect;
 pub mod email_tokens;
@@ -220,6 +221,9 @@ pub trait Repos {
     }
     fn payments(&self) -> payments::Payments<'_, Self::Conn> {
         payments::Payments(self.conn())
+    }
+    fn awards(&self) -> awards::Awards<'_, Self::Conn> {
+        awards::Awards(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

@@ -370,6 +370,18 @@ impl<C: ConnectionTrait> Reviews<'_, C> {
             .transpose()
     }
 
+    /// One award request.
+    pub async fn award_request_by_id(
+        &self,
+        id: AwardRequestId,
+    ) -> StoreResult<Option<AwardRequest>> {
+        award_request::Entity::find_by_id(id.0)
+            .one(self.0)
+            .await?
+            .map(TryInto::try_into)
+            .transpose()
+    }
+
     /// Award requests in a status, oldest first.
     pub async fn award_requests(&self, status: AwardStatus) -> StoreResult<Vec<AwardRequest>> {
         award_request::Entity::find()

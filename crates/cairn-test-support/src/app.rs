@@ -236,6 +236,7 @@ impl TestAppBuilder {
             session_days: 30,
             signups_open: self.signups_open,
             open_organization_creation: self.open_organization_creation,
+            key_secret: "test key-encryption secret, not for production use".to_owned(),
         };
         let blobs = LocalBlobs::open(data.path().join("uploads")).expect("uploads folder");
         let mailer = match &self.smtp_url {

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_achievements;
 mod m0003_earning;
+mod m0004_awards;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_achievements::Migration),
             Box::new(m0003_earning::Migration),
+            Box::new(m0004_awards::Migration),
         ]
     }
 }

@@ -1,0 +1,284 @@
+//! Awards once issued: the documents that make them verifiable (issuer
+//! Profile, keys, status lists), the public badge page's view, the
+//! verification report, and who may see what.
+
+use crate::accounts::Principal;
+use crate::{App, AppError, AppResult};
+use cairn_credentials::fast;
+use cairn_credentials::keys::{self, ChainResolver, DidKeyResolver, DocumentResolver};
+use cairn_credentials::proof::{self, ProofOptions};
+use cairn_credentials::status::{self, StatusList};
+use cairn_credentials::verify::{self, Report};
+use cairn_domain::award::{AwardVisibility, Standing};
+use cairn_domain::policy::{Action, can};
+use cairn_domain::{AwardId, IssuerKeyId, OrganizationId, StatusListId};
+use cairn_store::Repos;
+use cairn_store::achievements::{Achievement, AchievementVersion};
+use cairn_store::awards::Award;
+use cairn_store::enrollments::SnapshotItem;
+use cairn_store::organizations::Organization;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// An award as its public page shows it.
+#[derive(Clone, Debug)]
+pub struct AwardView {
+    pub award: Award,
+    pub organization: Organization,
+    pub achievement: Achievement,
+    /// The version it was awarded under.
+    pub version: AchievementVersion,
+    pub standing: Standing,
+    /// The signed credential.
+    pub credential: Value,
+    /// (criterion, level) when the earner shares the results, or to the
+    /// earner themself.
+    pub results: Vec<(String, String)>,
+    /// The evidence the earner made public.
+    pub evidence: Vec<SnapshotItem>,
+    /// Whether the viewer is the earner.
+    pub is_earner: bool,
+    /// Whether the viewer administers the issuing organization (may revoke).
+    pub can_revoke: bool,
+}
+
+impl App {
+    /// The issuer Profile of an organization, listing every key it ever
+    /// signed with.
+    pub async fn issuer_profile(&self, org: OrganizationId) -> AppResult<Value> {
+        let organization = self
+            .store()
+            .organizations()
+            .get(org)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let mut profile =
+            cairn_credentials::ob3::Profile::new(self.issuer_url(org), organization.name.clone());
+        profile.url = Some(
+            organization
+                .website
+                .clone()
+                .unwrap_or_else(|| self.url(&format!("/orgs/{}", organization.slug))),
+        );
+        profile.email.clone_from(&organization.contact_email);
+        if !organization.description.is_empty() {
+            profile.description = Some(organization.description.clone());
+        }
+        let mut doc = serde_json::to_value(&profile).map_err(|e| AppError::Internal(e.into()))?;
+        let urls: Vec<String> = self
+            .store()
+            .awards()
+            .keys_of(org)
+            .await?
+            .iter()
+            .filter(|k| k.algorithm == crate::issuing::ED25519)
+            .map(|k| self.key_url(org, k.id))
+            .collect();
+        let refs: Vec<&str> = urls.iter().map(String::as_str).collect();
+        keys::set_profile_keys(&mut doc, &refs)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("issuer profile: {e}")))?;
+        Ok(doc)
+    }
+
+    /// The Multikey document of one of an organization's keys.
+    pub async fn issuer_key_document(
+        &self,
+        org: OrganizationId,
+        key: IssuerKeyId,
+    ) -> AppResult<Value> {
+        let k = self
+            .store()
+            .awards()
+            .key(key)
+            .await?
+            .filter(|k| k.organization_id == org && k.algorithm == crate::issuing::ED25519)
+            .ok_or_else(|| AppError::not_found("The key"))?;
+        Ok(keys::multikey_document(
+            &self.key_url(org, k.id),
+            &self.issuer_url(org),
+            &k.public_key,
+            None,
+        ))
+    }
+
+    /// A status list as a signed `BitstringStatusListCredential`.
+    pub async fn status_list_credential(&self, id: StatusListId) -> AppResult<Value> {
+        let list = self
+            .store()
+            .awards()
+            .list(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The status list"))?;
+        let bits = StatusList::decode(&list.bits)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("status list {id}: {e}")))?;
+        let unsigned = status::list_credential_unsigned(
+            &self.status_list_url(id),
+            &self.issuer_url(list.organization_id),
+            list.updated_at,
+            &bits,
+        );
+        let (key_row, key) = self.signing_key(list.organization_id).await?;
+        let method = self.key_url(list.organization_id, key_row.id);
+        let created = list.updated_at;
+        tokio::task::spawn_blocking(move || {
+            proof::sign(
+                &unsigned,
+                &key,
+                &ProofOptions::assertion(method, created),
+                &fast::Auto,
+            )
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("signing the status list: {e}")))
+    }
+
+    /// An award as `viewer` may see it: "not found" when it is private and
+    /// the viewer is neither the earner nor an administrator of the issuer.
+    pub async fn award_view(
+        &self,
+        id: AwardId,
+        viewer: Option<&Principal>,
+    ) -> AppResult<AwardView> {
+        let store = self.store();
+        let award = store
+            .awards()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The badge"))?;
+        let is_earner = viewer.is_some_and(|p| Some(p.user.id) == award.user_id);
+        let roles = self.roles_in(award.organization_id, viewer).await?;
+        let can_revoke = viewer.is_some_and(|p| can(&p.actor, Action::ManageReviews { roles }));
+        if award.visibility == AwardVisibility::Private && !is_earner && !can_revoke {
+            return Err(AppError::not_found("The badge"));
+        }
+        let organization = store
+            .organizations()
+            .get(award.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let achievement = store
+            .achievements()
+            .get(award.achievement_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The micro-credential"))?;
+        let version = store
+            .achievements()
+            .version(award.version_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The version"))?;
+        let credential: Value = serde_json::from_str(&award.credential)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("award {id}: {e}")))?;
+        let results = if award.share_results || is_earner {
+            results_of(&credential, &version)
+        } else {
+            Vec::new()
+        };
+        let mut evidence = Vec::new();
+        if let Some(enrollment) = award.enrollment_id {
+            let request = store.reviews().award_request(enrollment).await?;
+            if let Some(r) = request
+                && let Some(s) = store.enrollments().submission(r.submission_id).await?
+            {
+                evidence = s
+                    .snapshot
+                    .evidence
+                    .into_iter()
+                    .filter(|i| i.visibility == "public")
+                    .collect();
+            }
+        }
+        let standing = Standing::of(
+            award.expires_at,
+            award
+                .revoked_at
+                .map(|_| award.revocation_reason.as_deref().unwrap_or("Revoked")),
+            self.now(),
+        );
+        Ok(AwardView {
+            award,
+            organization,
+            achievement,
+            version,
+            standing,
+            credential,
+            results,
+            evidence,
+            is_earner,
+            can_revoke,
+        })
+    }
+
+    /// Verifies an award's credential the way any verifier would, with the
+    /// issuer documents this server publishes (no network).
+    pub async fn verify_award(&self, id: AwardId) -> AppResult<Report> {
+        let store = self.store();
+        let award = store
+            .awards()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The badge"))?;
+        let mut documents = BTreeMap::new();
+        let profile = self.issuer_profile(award.organization_id).await?;
+        documents.insert(self.issuer_url(award.organization_id), profile);
+        for k in store.awards().keys_of(award.organization_id).await? {
+            if k.algorithm == crate::issuing::ED25519 {
+                documents.insert(
+                    self.key_url(award.organization_id, k.id),
+                    self.issuer_key_document(award.organization_id, k.id)
+                        .await?,
+                );
+            }
+        }
+        let key_documents: Vec<Value> = documents.values().cloned().collect();
+        documents.insert(
+            self.status_list_url(award.status_list_id),
+            self.status_list_credential(award.status_list_id).await?,
+        );
+        let now = self.now();
+        let bytes = award.credential.into_bytes();
+        tokio::task::spawn_blocking(move || {
+            let resolver = DocumentResolver::from_documents(key_documents)
+                .map_err(|e| anyhow::anyhow!("issuer documents: {e}"))?;
+            let keys = ChainResolver::new().with(DidKeyResolver).with(resolver);
+            let lookup = |url: &str| documents.get(url).cloned();
+            Ok::<_, anyhow::Error>(verify::verify(
+                &bytes,
+                &verify::Context {
+                    now,
+                    keys: &keys,
+                    documents: &lookup,
+                    canon: &fast::Auto,
+                },
+            ))
+        })
+        .await
+        .map_err(|e| AppError::Internal(e.into()))?
+        .map_err(AppError::Internal)
+    }
+}
+
+/// The (criterion, level) names a credential's results name.
+fn results_of(credential: &Value, version: &AchievementVersion) -> Vec<(String, String)> {
+    let Some(rubric) = &version.rubric else {
+        return Vec::new();
+    };
+    let results = credential
+        .pointer("/credentialSubject/result")
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    results
+        .iter()
+        .filter_map(|r| {
+            let criterion = r.get("resultDescription")?.as_str()?;
+            let level = r.get("achievedLevel")?.as_str()?;
+            let n: usize = criterion.rsplit("criterion-").next()?.parse().ok()?;
+            let l: usize = level.rsplit("-level-").next()?.parse().ok()?;
+            Some((
+                rubric.criteria().get(n)?.name.clone(),
+                rubric.levels().get(l)?.name.clone(),
+            ))
+        })
+        .collect()
+}
