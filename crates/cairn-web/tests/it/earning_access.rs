@@ -16,7 +16,7 @@
 
 use crate::{on_each_backend, verified_user};
 use cairn_domain::account::EmailAddress;
-use cairn_domain::enrollment::{State, StateName};
+use cairn_domain::enrollment::StateName;
 use cairn_domain::{EnrollmentId, EvidenceId, ReviewId, UserId};
 use cairn_store::Repos;
 use cairn_store::enrollments::EvidenceContent;
@@ -90,6 +90,10 @@ enum Res {
     Review,
     /// `POST /enrollments/{lena}/comments`.
     Comment,
+    /// Casey's comment on her private reflection, on her page.
+    PrivateItemComment,
+    /// `POST /enrollments/{lena}/comments` about her private reflection.
+    CommentOnPrivateItem,
     /// `POST /enrollments/{lena}/act` confirm: an administrator's move,
     /// while the state waits for no confirmation.
     Confirm,
@@ -268,6 +272,33 @@ const MATRIX: &[(Who, Res, Want)] = &[
     (OtherOrgAdmin,  Comment, NotFound),
     (Stranger,       Comment, NotFound),
     (Anonymous,      Comment, LogIn),
+    // A comment about a private item is as private as the item: staff
+    // who may not see the item do not read about it, and an
+    // administrator (who writes in the thread) cannot write about it.
+    (Learner,        PrivateItemComment, See),
+    (Coach,          PrivateItemComment, See),
+    (OtherCoach,     PrivateItemComment, Without),
+    (Reviewer,       PrivateItemComment, See),
+    (OtherReviewer,  PrivateItemComment, Without),
+    (Author,         PrivateItemComment, Without),
+    (Admin,          PrivateItemComment, Without),
+    (OtherLearner,   PrivateItemComment, NotFound),
+    (OtherOrgMember, PrivateItemComment, NotFound),
+    (OtherOrgAdmin,  PrivateItemComment, NotFound),
+    (Stranger,       PrivateItemComment, NotFound),
+    (Anonymous,      PrivateItemComment, LogIn),
+    (Learner,        CommentOnPrivateItem, Done),
+    (Coach,          CommentOnPrivateItem, Done),
+    (OtherCoach,     CommentOnPrivateItem, Forbidden),
+    (Reviewer,       CommentOnPrivateItem, Done),
+    (OtherReviewer,  CommentOnPrivateItem, Forbidden),
+    (Author,         CommentOnPrivateItem, Forbidden),
+    (Admin,          CommentOnPrivateItem, NotFound),
+    (OtherLearner,   CommentOnPrivateItem, NotFound),
+    (OtherOrgMember, CommentOnPrivateItem, NotFound),
+    (OtherOrgAdmin,  CommentOnPrivateItem, NotFound),
+    (Stranger,       CommentOnPrivateItem, NotFound),
+    (Anonymous,      CommentOnPrivateItem, LogIn),
     // Confirming is the administrator's, and only once a "meets" waits
     // for it.
     (Learner,        Confirm, Forbidden),
@@ -491,7 +522,7 @@ const MATRIX: &[(Who, Res, Want)] = &[
 /// While Lena's submission waits for Riley: reads first, then the forms
 /// (in each, refused rows before the accepted one), the review last, as it
 /// moves her enrollment on.
-const WHILE_SUBMITTED: [Res; 22] = [
+const WHILE_SUBMITTED: [Res; 24] = [
     Page,
     PrivateReflection,
     OrgReflection,
@@ -505,7 +536,9 @@ const WHILE_SUBMITTED: [Res; 22] = [
     LeoPage,
     LeoFile,
     LeoRemovedFile,
+    PrivateItemComment,
     Comment,
+    CommentOnPrivateItem,
     Confirm,
     LeoAddEvidence,
     LeoUpload,
@@ -521,6 +554,7 @@ const ONCE_AWARDED: [Res; 3] = [PublicFileAwarded, OrgFileAwarded, PrivateFileAw
 const DISTRICT: &str = "meadowlark-usd";
 const PRIVATE_REFLECTION: &str =
     "Quillwort private reflection: the second think-aloud lost three students";
+const ITEM_COMMENT: &str = "Plover note on the private reflection: replay minute four";
 const ORG_REFLECTION: &str = "Bittern organization reflection: pacing the modeling step";
 const UMA: &str = "uma.coach@example.org";
 const RAE: &str = "rae.reviewer@example.org";
@@ -583,6 +617,8 @@ struct Fixture {
     public: Upload,
     leo_private: Upload,
     leo_removed: Upload,
+    /// Lena's private reflection.
+    private_reflection: EvidenceId,
     review: ReviewId,
     criteria: usize,
 }
@@ -960,6 +996,29 @@ async fn set_up(app: &TestApp) -> Fixture {
         vec![riley],
         "the district's only reviewer is assigned"
     );
+    // Casey writes about the private reflection.
+    let private_reflection = app
+        .store
+        .enrollments()
+        .evidence(lena)
+        .await
+        .expect("evidence")
+        .into_iter()
+        .find(|e| {
+            matches!(&e.content, EvidenceContent::Reflection { markdown } if markdown == PRIVATE_REFLECTION)
+        })
+        .expect("the private reflection")
+        .id;
+    let about = v(Coach)
+        .post(
+            &format!("/enrollments/{lena}/comments"),
+            &[
+                ("body", ITEM_COMMENT),
+                ("evidence", &private_reflection.to_string()),
+            ],
+        )
+        .await;
+    accepted(&about, "commenting on the reflection");
     // Rae becomes a reviewer of the district after the assignment.
     join_district(app, v(Admin), &rae_browser, RAE, "reviewer").await;
 
@@ -1018,6 +1077,7 @@ async fn set_up(app: &TestApp) -> Fixture {
         public,
         leo_private,
         leo_removed,
+        private_reflection,
         review: reviews[0].id,
         criteria,
     }
@@ -1126,11 +1186,11 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
             );
             None
         }
-        PrivateReflection | OrgReflection => {
-            let text = if res == PrivateReflection {
-                PRIVATE_REFLECTION
-            } else {
-                ORG_REFLECTION
+        PrivateReflection | OrgReflection | PrivateItemComment => {
+            let text = match res {
+                PrivateReflection => PRIVATE_REFLECTION,
+                OrgReflection => ORG_REFLECTION,
+                _ => ITEM_COMMENT,
             };
             check_page(&v.get(&lena_page).await, &[text.to_owned()], want, &row);
             None
@@ -1197,10 +1257,18 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
             check_file(v, &f.leo_removed, &leo_page, want, &row).await;
             None
         }
-        Comment => {
-            let body = format!("Comment {who:?} 5417");
+        Comment | CommentOnPrivateItem => {
+            let body = format!("Comment {who:?} {res:?} 5417");
+            let item = if res == Comment {
+                String::new()
+            } else {
+                f.private_reflection.to_string()
+            };
             let r = v
-                .post(&format!("{lena_page}/comments"), &[("body", &body)])
+                .post(
+                    &format!("{lena_page}/comments"),
+                    &[("body", &body), ("evidence", &item)],
+                )
                 .await;
             Some((r, body))
         }
@@ -1292,7 +1360,7 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
         return;
     }
     match res {
-        Comment => {
+        Comment | CommentOnPrivateItem => {
             assert_eq!(after.comments, before.comments + 1, "{row}");
             f.viewers[&Learner]
                 .get(&lena_page)
@@ -1370,14 +1438,25 @@ async fn every_viewer_sees_and_does_only_what_the_rules_allow() {
         assert_eq!(lock_of(&app, f.lena).await.0, StateName::AwardPending);
         run(&app, &f, &ONCE_AWARD_REQUESTED).await;
 
-        // Issuing is the step that makes an enrollment Awarded; it has no
-        // use case yet, so the test takes it in the store.
-        let (_, lock) = lock_of(&app, f.lena).await;
-        app.store
-            .enrollments()
-            .transition(f.lena, lock, State::Awarded, app.app.now())
-            .await
-            .expect("issued");
+        // The issue job runs: the credential exists, naming the public
+        // file (the one strangers may now open) and nothing less public.
+        app.app.run_pending_jobs().await.expect("jobs");
+        assert_eq!(lock_of(&app, f.lena).await.0, StateName::Awarded);
+        let lena = user_id(&app, &demo("lena.learner")).await;
+        let awards = app.store.awards().of_user(lena).await.expect("awards");
+        let [award] = awards.as_slice() else {
+            panic!("one award: {awards:?}")
+        };
+        let credential = &award.credential;
+        assert!(credential.contains(&f.public.url()), "{credential}");
+        for hidden in [
+            f.private.url(),
+            f.org.url(),
+            PRIVATE_REFLECTION.to_owned(),
+            ORG_REFLECTION.to_owned(),
+        ] {
+            assert!(!credential.contains(&hidden), "{hidden:?} in {credential}");
+        }
         run(&app, &f, &ONCE_AWARDED).await;
         app
     })
