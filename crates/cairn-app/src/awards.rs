@@ -282,3 +282,254 @@ fn results_of(credential: &Value, version: &AchievementVersion) -> Vec<(String, 
         })
         .collect()
 }
+
+/// One of a person's awards, for their list.
+#[derive(Clone, Debug)]
+pub struct HeldAward {
+    pub award: Award,
+    pub title: String,
+    pub organization: String,
+    pub standing: Standing,
+}
+
+impl App {
+    /// The signed-in person's awards, newest first.
+    pub async fn my_awards(&self, principal: &Principal) -> AppResult<Vec<HeldAward>> {
+        let store = self.store();
+        let mut out = Vec::new();
+        for award in store.awards().of_user(principal.user.id).await? {
+            let title = store
+                .achievements()
+                .get(award.achievement_id)
+                .await?
+                .map(|a| a.title)
+                .unwrap_or_default();
+            let organization = store
+                .organizations()
+                .get(award.organization_id)
+                .await?
+                .map(|o| o.name)
+                .unwrap_or_default();
+            let standing = Standing::of(
+                award.expires_at,
+                award
+                    .revoked_at
+                    .map(|_| award.revocation_reason.as_deref().unwrap_or("Revoked")),
+                self.now(),
+            );
+            out.push(HeldAward {
+                award,
+                title,
+                organization,
+                standing,
+            });
+        }
+        Ok(out)
+    }
+
+    /// The earner chooses who sees their badge and whether its rubric
+    /// results show.
+    pub async fn set_award_privacy(
+        &self,
+        principal: &Principal,
+        id: AwardId,
+        visibility: AwardVisibility,
+        share_results: bool,
+        meta: &crate::RequestMeta,
+    ) -> AppResult<()> {
+        let award = self
+            .store()
+            .awards()
+            .get(id)
+            .await?
+            .filter(|a| a.user_id == Some(principal.user.id))
+            .ok_or_else(|| AppError::not_found("The badge"))?;
+        let tx = self.store().begin().await?;
+        tx.awards()
+            .set_privacy(award.id, visibility, share_results)
+            .await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            None,
+            "award.privacy",
+            serde_json::json!({"award": id, "visibility": visibility.as_str(), "share_results": share_results}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// An administrator of the issuing organization revokes an award with
+    /// a reason: the status list bit is set, the hosted Open Badges 2.0
+    /// assertion answers as revoked, and the earner is told.
+    pub async fn revoke_award(
+        &self,
+        principal: &Principal,
+        id: AwardId,
+        reason: &str,
+        meta: &crate::RequestMeta,
+    ) -> AppResult<()> {
+        let store = self.store();
+        let award = store
+            .awards()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The badge"))?;
+        let roles = self
+            .roles_in(award.organization_id, Some(principal))
+            .await?;
+        cairn_domain::policy::authorize(&principal.actor, Action::ManageReviews { roles })?;
+        let reason = cairn_domain::award::revocation_reason(reason)
+            .map_err(|m| AppError::invalid("reason", m))?;
+        let tx = store.begin().await?;
+        let now = self.now();
+        if !tx.awards().revoke(award.id, &reason, now).await? {
+            return Err(AppError::Conflict {
+                field: None,
+                message: "This badge is revoked already.".into(),
+            });
+        }
+        let mut done = false;
+        for _ in 0..8 {
+            let list = tx
+                .awards()
+                .list(award.status_list_id)
+                .await?
+                .ok_or_else(|| AppError::not_found("The status list"))?;
+            let mut bits = StatusList::decode(&list.bits)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("status list: {e}")))?;
+            bits.set(award.status_index as usize, true)
+                .map_err(|e| AppError::Internal(anyhow::anyhow!("status list: {e}")))?;
+            if tx
+                .awards()
+                .set_bits(list.id, &bits.encode(), list.updated_at, self.now())
+                .await?
+            {
+                done = true;
+                break;
+            }
+        }
+        if !done {
+            return Err(AppError::Conflict {
+                field: None,
+                message: "The status list is busy; try again in a moment.".into(),
+            });
+        }
+        tx.achievements()
+            .count_award(award.achievement_id, -1)
+            .await?;
+        if let Some(earner) = award.user_id {
+            self.notify(
+                &tx,
+                earner,
+                "award_revoked",
+                &format!("Your badge was revoked: {reason}"),
+                &format!("/badges/{}", award.id),
+            )
+            .await?;
+        }
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            Some(award.organization_id),
+            "award.revoked",
+            serde_json::json!({"award": award.id, "reason": reason}),
+        )
+        .await?;
+        tx.commit().await?;
+        self.wake_worker();
+        Ok(())
+    }
+
+    /// The hosted Open Badges 2.0 assertion of an award (revoked ones say
+    /// so, with the reason).
+    pub async fn ob2_assertion(&self, id: AwardId) -> AppResult<Value> {
+        let award = self
+            .store()
+            .awards()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The assertion"))?;
+        if award.visibility == AwardVisibility::Private && award.revoked_at.is_none() {
+            return Err(AppError::not_found("The assertion"));
+        }
+        let mut a = cairn_credentials::ob2::Assertion::hosted(
+            self.url(&format!("/ob2/assertions/{id}")),
+            self.url(&format!("/ob2/badges/{}", award.achievement_id)),
+            self.url(&format!("/ob2/issuers/{}", award.organization_id)),
+            cairn_credentials::ob2::IdentityObject::hashed_email(
+                &award.recipient_email,
+                &award.recipient_salt,
+            ),
+            award.issued_at,
+        );
+        a.image = Some(self.url(&format!("/badges/{id}/badge.png")));
+        a.expires = award.expires_at;
+        a.revoked = award.revoked_at.is_some();
+        a.revocation_reason.clone_from(&award.revocation_reason);
+        a.to_json()
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("assertion {id}: {e}")))
+    }
+
+    /// A micro-credential as an Open Badges 2.0 BadgeClass (its current
+    /// version), once published.
+    pub async fn ob2_badge_class(&self, id: cairn_domain::AchievementId) -> AppResult<Value> {
+        let store = self.store();
+        let a = store
+            .achievements()
+            .get(id)
+            .await?
+            .filter(|a| a.status != cairn_domain::achievement::AchievementStatus::Draft)
+            .ok_or_else(|| AppError::not_found("The badge class"))?;
+        let version = store
+            .achievements()
+            .version(a.current_version_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The version"))?;
+        let org = store
+            .organizations()
+            .get(a.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let mut class = cairn_credentials::ob2::BadgeClass::new(
+            self.url(&format!("/ob2/badges/{id}")),
+            version.fields.title.clone(),
+            if version.fields.summary.is_empty() {
+                version.fields.competency.clone()
+            } else {
+                version.fields.summary.clone()
+            },
+            self.url(&format!("/achievements/{id}/image.png")),
+            version.fields.criteria.clone(),
+            self.url(&format!("/ob2/issuers/{}", org.id)),
+        );
+        class.criteria.id = Some(self.url(&format!("/orgs/{}/achievements/{}", org.slug, a.slug)));
+        class.tags.clone_from(&version.fields.tags);
+        Ok(class.to_json())
+    }
+
+    /// An organization as an Open Badges 2.0 Issuer.
+    pub async fn ob2_issuer(&self, org: OrganizationId) -> AppResult<Value> {
+        let o = self
+            .store()
+            .organizations()
+            .get(org)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let mut issuer = cairn_credentials::ob2::Issuer::new(
+            self.url(&format!("/ob2/issuers/{org}")),
+            o.name.clone(),
+            o.website
+                .clone()
+                .unwrap_or_else(|| self.url(&format!("/orgs/{}", o.slug))),
+            o.contact_email.clone().unwrap_or_default(),
+        );
+        if !o.description.is_empty() {
+            issuer.description = Some(o.description.clone());
+        }
+        Ok(issuer.to_json())
+    }
+}

@@ -439,6 +439,42 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
                 .awards_count,
             1
         );
+        let hosted = app.ob2_assertion(award_id).await.expect("assertion");
+        assert_eq!(hosted["verification"]["type"], "hosted");
+        assert!(hosted.get("revoked").is_none());
+
+        // Revocation: administrators only, with a reason; the status list
+        // and the hosted assertion say so, and verification fails.
+        let refused = app
+            .revoke_award(&riley, award_id, "Issued in error", &meta)
+            .await
+            .expect_err("reviewers do not revoke");
+        assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
+        let dana = principal(app, "dana.director").await;
+        let blank = app
+            .revoke_award(&dana, award_id, "  ", &meta)
+            .await
+            .expect_err("a reason is needed");
+        assert!(matches!(blank, AppError::Invalid(_)), "{blank:?}");
+        app.revoke_award(&dana, award_id, "Issued in error", &meta)
+            .await
+            .expect("revoke");
+        let report = app.verify_award(award_id).await.expect("report");
+        assert!(!report.verified());
+        assert_eq!(
+            report.check("revocation").map(|c| c.outcome),
+            Some(cairn_app::credentials::verify::Outcome::Failed),
+            "{:#?}",
+            report.checks
+        );
+        let hosted = app.ob2_assertion(award_id).await.expect("assertion");
+        assert_eq!(hosted["revoked"], true);
+        assert_eq!(hosted["revocationReason"], "Issued in error");
+        let again = app
+            .revoke_award(&dana, award_id, "Twice", &meta)
+            .await
+            .expect_err("once");
+        assert!(matches!(again, AppError::Conflict { .. }), "{again:?}");
         test.finish().await;
     })
     .await;

@@ -243,20 +243,23 @@ impl<C: ConnectionTrait> Awards<'_, C> {
         Ok(result.rows_affected == 1)
     }
 
-    /// Replaces a list's bits (after a revocation).
+    /// Replaces a list's bits (after a revocation) if nobody changed them
+    /// since `seen` (the `updated_at` read): `false` when someone did.
     pub async fn set_bits(
         &self,
         id: StatusListId,
         bits: &str,
+        seen: DateTime<Utc>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        status_list::Entity::update_many()
+    ) -> StoreResult<bool> {
+        let result = status_list::Entity::update_many()
             .col_expr(status_list::Column::Bits, Expr::value(bits.to_owned()))
             .col_expr(status_list::Column::UpdatedAt, Expr::value(now))
             .filter(status_list::Column::Id.eq(id.0))
+            .filter(status_list::Column::UpdatedAt.eq(seen))
             .exec(self.0)
             .await?;
-        Ok(())
+        Ok(result.rows_affected == 1)
     }
 
     /// Stores an issued award.
