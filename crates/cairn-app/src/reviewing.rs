@@ -57,49 +57,22 @@ impl App {
         authorize(&principal.actor, Action::OpenReviewQueue { roles })?;
         let page = page.max(1);
         let offset = (page - 1).saturating_mul(QUEUE_PAGE);
-        let (reviews, total) = if everyone {
-            store
-                .reviews()
-                .open_for_organization(organization.id, None, offset, QUEUE_PAGE)
-                .await?
-        } else {
-            store
-                .reviews()
-                .open_for_reviewer(principal.user.id, offset, QUEUE_PAGE)
-                .await?
-        };
-        let mut items = Vec::with_capacity(reviews.len());
-        for review in reviews {
-            let Some(submission) = store.enrollments().submission(review.submission_id).await?
-            else {
-                continue;
-            };
-            let Some(e) = store.enrollments().get(submission.enrollment_id).await? else {
-                continue;
-            };
-            if e.organization_id != organization.id {
-                continue;
-            }
-            let title = store
-                .achievements()
-                .get(e.achievement_id)
-                .await?
-                .map(|a| a.title)
-                .unwrap_or_default();
-            let name = |u: Option<cairn_store::users::User>| {
-                u.map_or_else(|| "Someone".to_owned(), |u| u.display_name)
-            };
-            let learner = name(store.users().get(e.user_id).await?);
-            let reviewer = name(store.users().get(review.reviewer_id).await?);
-            items.push(QueueItem {
-                enrollment_id: e.id,
-                title,
-                learner,
-                reviewer,
-                attempt: submission.attempt,
-                review,
-            });
-        }
+        let reviewer = (!everyone).then_some(principal.user.id);
+        let (rows, total) = store
+            .reviews()
+            .queue(organization.id, reviewer, offset, QUEUE_PAGE)
+            .await?;
+        let items = rows
+            .into_iter()
+            .map(|row| QueueItem {
+                enrollment_id: row.enrollment_id,
+                title: row.title,
+                learner: row.learner,
+                reviewer: row.reviewer,
+                attempt: row.attempt,
+                review: row.review,
+            })
+            .collect();
         let policy = store.reviews().policy(organization.id).await?;
         Ok(Queue {
             organization,

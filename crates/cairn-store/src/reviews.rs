@@ -1,17 +1,19 @@
 //! Reviews of submissions, the review queue, each organization's review
 //! rules, and award requests.
 
-use crate::entities::{award_request, review, review_setting, submission};
+use crate::entities::{
+    achievement, award_request, enrollment, review, review_setting, submission, user,
+};
 use crate::{StoreError, StoreResult};
 use cairn_domain::enrollment::{Decision, ReviewPolicy};
 use cairn_domain::{
     AwardRequestId, DepartmentId, EnrollmentId, OrganizationId, ReviewId, SubmissionId, UserId,
 };
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, ExprTrait, Order, Query};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, PaginatorTrait,
+    QueryFilter, QueryOrder, QuerySelect, Set,
 };
 use serde::{Deserialize, Serialize};
 
@@ -62,6 +64,70 @@ impl TryFrom<review::Model> for Review {
             scores: serde_json::from_str(&m.scores)
                 .map_err(|e| StoreError::Corrupt(format!("scores: {e}")))?,
             completed_at: m.completed_at,
+        })
+    }
+}
+
+/// One open review as the review queue lists it, with what the list shows
+/// of its submission, enrollment, micro-credential and people.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct QueueRow {
+    pub review: Review,
+    pub enrollment_id: EnrollmentId,
+    /// The submission's attempt (1-based).
+    pub attempt: u32,
+    /// The micro-credential's title.
+    pub title: String,
+    /// The learner's display name.
+    pub learner: String,
+    /// The reviewer's display name.
+    pub reviewer: String,
+}
+
+/// A queue row as the joined query returns it.
+#[derive(Debug, FromQueryResult)]
+struct QueueModel {
+    id: uuid::Uuid,
+    submission_id: uuid::Uuid,
+    organization_id: uuid::Uuid,
+    department_id: Option<uuid::Uuid>,
+    reviewer_id: uuid::Uuid,
+    assigned_by: Option<uuid::Uuid>,
+    assigned_at: DateTime<Utc>,
+    decision: Option<String>,
+    feedback: String,
+    scores: String,
+    completed_at: Option<DateTime<Utc>>,
+    enrollment_id: uuid::Uuid,
+    attempt: i32,
+    title: String,
+    learner_name: String,
+    reviewer_name: String,
+}
+
+impl TryFrom<QueueModel> for QueueRow {
+    type Error = StoreError;
+    fn try_from(m: QueueModel) -> StoreResult<Self> {
+        let review = review::Model {
+            id: m.id,
+            submission_id: m.submission_id,
+            organization_id: m.organization_id,
+            department_id: m.department_id,
+            reviewer_id: m.reviewer_id,
+            assigned_by: m.assigned_by,
+            assigned_at: m.assigned_at,
+            decision: m.decision,
+            feedback: m.feedback,
+            scores: m.scores,
+            completed_at: m.completed_at,
+        };
+        Ok(Self {
+            review: review.try_into()?,
+            enrollment_id: EnrollmentId(m.enrollment_id),
+            attempt: u32::try_from(m.attempt).unwrap_or(0),
+            title: m.title,
+            learner: m.learner_name,
+            reviewer: m.reviewer_name,
         })
     }
 }
@@ -311,6 +377,123 @@ impl<C: ConnectionTrait> Reviews<'_, C> {
             .map(TryInto::try_into)
             .collect::<StoreResult<Vec<_>>>()?;
         Ok((page, total))
+    }
+
+    /// A page of an organization's open reviews, oldest first (only
+    /// `reviewer`'s when given), each with what the queue shows of it, and
+    /// how many there are.
+    ///
+    /// Two queries whatever the page: the count, and the page itself, where
+    /// the page's review ids are picked from the index first and only those
+    /// rows are joined to their submission, enrollment, micro-credential,
+    /// learner and reviewer.
+    pub async fn queue(
+        &self,
+        org: OrganizationId,
+        reviewer: Option<UserId>,
+        offset: u64,
+        limit: u64,
+    ) -> StoreResult<(Vec<QueueRow>, u64)> {
+        let mut open = review::Entity::find()
+            .filter(review::Column::OrganizationId.eq(org.0))
+            .filter(review::Column::CompletedAt.is_null());
+        if let Some(r) = reviewer {
+            open = open.filter(review::Column::ReviewerId.eq(r.0));
+        }
+        let total = open.count(self.0).await?;
+        if total <= offset || limit == 0 {
+            return Ok((Vec::new(), total));
+        }
+
+        let mut ids = Query::select();
+        ids.column(review::Column::Id)
+            .from(review::Entity)
+            .and_where(Expr::col(review::Column::OrganizationId).eq(org.0))
+            .and_where(Expr::col(review::Column::CompletedAt).is_null());
+        if let Some(r) = reviewer {
+            ids.and_where(Expr::col(review::Column::ReviewerId).eq(r.0));
+        }
+        ids.order_by(review::Column::AssignedAt, Order::Asc)
+            .order_by(review::Column::Id, Order::Asc)
+            .limit(limit)
+            .offset(offset);
+
+        let page = Alias::new("queue_page");
+        let learner = Alias::new("learner");
+        let reviewer_user = Alias::new("reviewer_user");
+        let mut select = Query::select();
+        select
+            .columns([
+                (review::Entity, review::Column::Id),
+                (review::Entity, review::Column::SubmissionId),
+                (review::Entity, review::Column::OrganizationId),
+                (review::Entity, review::Column::DepartmentId),
+                (review::Entity, review::Column::ReviewerId),
+                (review::Entity, review::Column::AssignedBy),
+                (review::Entity, review::Column::AssignedAt),
+                (review::Entity, review::Column::Decision),
+                (review::Entity, review::Column::Feedback),
+                (review::Entity, review::Column::Scores),
+                (review::Entity, review::Column::CompletedAt),
+            ])
+            .expr_as(
+                Expr::col((enrollment::Entity, enrollment::Column::Id)),
+                Alias::new("enrollment_id"),
+            )
+            .column((submission::Entity, submission::Column::Attempt))
+            .column((achievement::Entity, achievement::Column::Title))
+            .expr_as(
+                Expr::col((learner.clone(), user::Column::DisplayName)),
+                Alias::new("learner_name"),
+            )
+            .expr_as(
+                Expr::col((reviewer_user.clone(), user::Column::DisplayName)),
+                Alias::new("reviewer_name"),
+            )
+            .from_subquery(ids, page.clone())
+            .inner_join(
+                review::Entity,
+                Expr::col((review::Entity, review::Column::Id)).equals((page, review::Column::Id)),
+            )
+            .inner_join(
+                submission::Entity,
+                Expr::col((submission::Entity, submission::Column::Id))
+                    .equals((review::Entity, review::Column::SubmissionId)),
+            )
+            .inner_join(
+                enrollment::Entity,
+                Expr::col((enrollment::Entity, enrollment::Column::Id))
+                    .equals((submission::Entity, submission::Column::EnrollmentId)),
+            )
+            .inner_join(
+                achievement::Entity,
+                Expr::col((achievement::Entity, achievement::Column::Id))
+                    .equals((enrollment::Entity, enrollment::Column::AchievementId)),
+            )
+            .join_as(
+                sea_orm::JoinType::InnerJoin,
+                user::Entity,
+                learner.clone(),
+                Expr::col((learner, user::Column::Id))
+                    .equals((enrollment::Entity, enrollment::Column::UserId)),
+            )
+            .join_as(
+                sea_orm::JoinType::InnerJoin,
+                user::Entity,
+                reviewer_user.clone(),
+                Expr::col((reviewer_user, user::Column::Id))
+                    .equals((review::Entity, review::Column::ReviewerId)),
+            )
+            .order_by((review::Entity, review::Column::AssignedAt), Order::Asc)
+            .order_by((review::Entity, review::Column::Id), Order::Asc);
+        let statement = self.0.get_database_backend().build(&select);
+        let rows = QueueModel::find_by_statement(statement)
+            .all(self.0)
+            .await?
+            .into_iter()
+            .map(TryInto::try_into)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok((rows, total))
     }
 
     /// Whether this person reviews (or reviewed) any submission of the

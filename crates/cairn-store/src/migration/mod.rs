@@ -7,6 +7,7 @@ mod m0001_foundation;
 mod m0002_achievements;
 mod m0003_earning;
 mod m0004_awards;
+mod m0005_review_queue;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_achievements::Migration),
             Box::new(m0003_earning::Migration),
             Box::new(m0004_awards::Migration),
+            Box::new(m0005_review_queue::Migration),
         ]
     }
 }
