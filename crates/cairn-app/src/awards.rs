@@ -80,6 +80,18 @@ impl App {
         Ok(doc)
     }
 
+    /// Where a person reading an issuer's URL in a browser is sent: the
+    /// organization's page.
+    pub async fn issuer_page(&self, org: OrganizationId) -> AppResult<String> {
+        let o = self
+            .store()
+            .organizations()
+            .get(org)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        Ok(format!("/orgs/{}", o.slug))
+    }
+
     /// The Multikey document of one of an organization's keys.
     pub async fn issuer_key_document(
         &self,
@@ -209,6 +221,21 @@ impl App {
         })
     }
 
+    /// An award's credential as a VC-JWT signed with the organization's
+    /// ES256 key (the JWT is its proof, so the Data Integrity proof is left
+    /// out). Private badges are for the earner and the issuer only.
+    pub async fn award_vc_jwt(&self, id: AwardId, viewer: Option<&Principal>) -> AppResult<String> {
+        let view = self.award_view(id, viewer).await?;
+        let mut credential = view.credential;
+        if let Some(object) = credential.as_object_mut() {
+            object.remove("proof");
+        }
+        let (key_row, _) = self.signing_key(view.award.organization_id).await?;
+        let key = self.jwt_key(view.award.organization_id, key_row.id)?;
+        cairn_credentials::jwt::sign_vc_jwt(&credential, &key)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("VC-JWT of {id}: {e}")))
+    }
+
     /// Verifies an award's credential the way any verifier would, with the
     /// issuer documents this server publishes (no network).
     pub async fn verify_award(&self, id: AwardId) -> AppResult<Report> {
@@ -231,6 +258,10 @@ impl App {
             }
         }
         let key_documents: Vec<Value> = documents.values().cloned().collect();
+        documents.insert(
+            self.jwks_url(award.organization_id),
+            self.issuer_jwks(award.organization_id).await?,
+        );
         documents.insert(
             self.status_list_url(award.status_list_id),
             self.status_list_credential(award.status_list_id).await?,

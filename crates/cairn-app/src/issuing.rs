@@ -11,6 +11,7 @@
 use crate::{App, AppError, AppResult};
 use cairn_credentials::bake::{self, BadgeVersion, Payload};
 use cairn_credentials::fast;
+use cairn_credentials::jwt::{JwksEntry, JwtKey, jwks};
 use cairn_credentials::keys::{self, SigningKey};
 use cairn_credentials::ob3::{
     self, AchievementSubject, CredentialStatus, OpenBadgeCredential, ResultAchieved,
@@ -29,6 +30,7 @@ use cairn_store::reviews::AwardStatus;
 use cairn_store::{Repos, Tx};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 
 /// The job that issues one award request.
@@ -126,6 +128,47 @@ impl App {
             },
         )?;
         Ok((stored, key))
+    }
+
+    /// The ES256 key an organization signs VC-JWTs with: derived from the
+    /// server's key-encryption key and the id of its Ed25519 key (so it
+    /// needs no storage of its own and rotates with it), named by its URL
+    /// in the organization's JSON Web Key Set.
+    pub(crate) fn jwt_key(&self, org: OrganizationId, ed25519: IssuerKeyId) -> AppResult<JwtKey> {
+        let kek = self.kek();
+        for counter in 0u8..=255 {
+            let mut hasher = Sha256::new();
+            hasher.update(b"cairn es256 issuer key v1\0");
+            hasher.update(kek);
+            hasher.update(ed25519.0.as_bytes());
+            hasher.update([counter]);
+            let bytes: [u8; 32] = hasher.finalize().into();
+            if let Ok(key) = JwtKey::es256_from_bytes(&bytes) {
+                let kid = format!("{}#{}", self.jwks_url(org), key.thumbprint());
+                return Ok(key.with_kid(kid));
+            }
+        }
+        Err(AppError::Internal(anyhow::anyhow!(
+            "no ES256 key could be derived"
+        )))
+    }
+
+    /// The permanent URL of an organization's JSON Web Key Set.
+    pub fn jwks_url(&self, org: OrganizationId) -> String {
+        self.url(&format!("/issuers/{org}/jwks.json"))
+    }
+
+    /// The organization's JSON Web Key Set: the ES256 key of each of its
+    /// signing keys, old ones included.
+    pub async fn issuer_jwks(&self, org: OrganizationId) -> AppResult<serde_json::Value> {
+        let mut keys = Vec::new();
+        for k in self.store().awards().keys_of(org).await? {
+            if k.algorithm == ED25519 {
+                keys.push(self.jwt_key(org, k.id)?);
+            }
+        }
+        let entries: Vec<JwksEntry<'_>> = keys.iter().map(JwksEntry::Key).collect();
+        Ok(jwks(&entries))
     }
 
     /// Takes the next free index of the organization's status list (a new

@@ -5,7 +5,6 @@
 
 use cairn_app::accounts::Principal;
 use cairn_app::catalog::CatalogSearch;
-use cairn_app::demo::DEMO_PASSWORD;
 use cairn_app::domain::achievement::requirement::EvidenceKind;
 use cairn_app::domain::enrollment::{Decision, Relation, StateName, Visibility};
 use cairn_app::domain::{PartnershipId, UserId};
@@ -13,22 +12,8 @@ use cairn_app::store::Repos;
 use cairn_app::store::partnerships::Partnership;
 use cairn_app::store::reviews::{AwardStatus, Score};
 use cairn_app::{App, AppError, RequestMeta};
+use cairn_test_support::earning::{demo_principal as principal, fill_every_requirement};
 use cairn_test_support::{TestApp, each_database};
-
-async fn principal(app: &App, who: &str) -> Principal {
-    let session = app
-        .log_in(
-            &format!("{who}@demo.cairn.test"),
-            DEMO_PASSWORD,
-            &RequestMeta::default(),
-        )
-        .await
-        .expect("log in");
-    app.authenticate_session(&session.token)
-        .await
-        .expect("session")
-        .expect("a principal")
-}
 
 async fn lock(app: &App, p: &Principal, id: cairn_app::domain::EnrollmentId) -> u32 {
     app.enrollment_view(p, id)
@@ -36,66 +21,6 @@ async fn lock(app: &App, p: &Principal, id: cairn_app::domain::EnrollmentId) -> 
         .expect("view")
         .enrollment
         .lock_version
-}
-
-/// Evidence for every requirement of an enrollment: a reflection where
-/// allowed, else a link, else a small PNG; and every checklist item ticked.
-async fn fill_every_requirement(app: &App, lena: &Principal, id: cairn_app::domain::EnrollmentId) {
-    let meta = RequestMeta::default();
-    let view = app.enrollment_view(lena, id).await.expect("view");
-    let e = &view.enrollment;
-    for (i, r) in view.version.requirements.iter().enumerate() {
-        let index = u32::try_from(i).expect("small");
-        for n in 0..r.requirement.min_count {
-            let (kind, text) = if r.requirement.kinds.contains(&EvidenceKind::Reflection) {
-                (
-                    EvidenceKind::Reflection,
-                    "I tried *the routine* with two classes.".to_owned(),
-                )
-            } else if r.requirement.kinds.contains(&EvidenceKind::Link) {
-                (
-                    EvidenceKind::Link,
-                    format!("https://video.example.org/lesson-{n}"),
-                )
-            } else {
-                let png = b"\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x02\x00\x00\x00\x02\x08\x06\x00\x00\x00".to_vec();
-                let body =
-                    futures::stream::iter(vec![Ok::<_, std::io::Error>(bytes::Bytes::from(png))]);
-                let item = app
-                    .add_file_evidence(
-                        lena,
-                        e.id,
-                        index,
-                        "Student work",
-                        "../../work sample.png",
-                        Visibility::Private,
-                        body,
-                        &meta,
-                    )
-                    .await
-                    .expect("file evidence");
-                assert_eq!(item.kind, EvidenceKind::Image, "told by content");
-                continue;
-            };
-            app.add_evidence(
-                lena,
-                e.id,
-                index,
-                kind,
-                "Evidence",
-                &text,
-                Visibility::Private,
-                &meta,
-            )
-            .await
-            .expect("evidence");
-        }
-        for item in 0..r.requirement.checklist.len() {
-            app.tick(lena, e.id, index, u32::try_from(item).expect("small"), true)
-                .await
-                .expect("tick");
-        }
-    }
 }
 
 #[tokio::test]
@@ -187,7 +112,7 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             "{early}"
         );
 
-        fill_every_requirement(app, &lena, e.id).await;
+        fill_every_requirement(app, &lena, e.id, Visibility::Private).await;
         let bad = app
             .add_evidence(
                 &lena,
@@ -602,7 +527,7 @@ async fn a_learner_who_left_comes_back_at_the_current_version_with_attempts_coun
             .join_free(&lena, achievement.id, &meta)
             .await
             .expect("join");
-        fill_every_requirement(app, &lena, e.id).await;
+        fill_every_requirement(app, &lena, e.id, Visibility::Private).await;
         app.submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
             .await
             .expect("submit");
@@ -811,7 +736,7 @@ async fn administrators_assign_coaches_hand_reviews_over_and_give_stuck_submissi
 
         // Submitted: two reviews go to Riley and Rosa, never to Caleb, who
         // coaches her.
-        fill_every_requirement(app, &lena, e.id).await;
+        fill_every_requirement(app, &lena, e.id, Visibility::Private).await;
         app.submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
             .await
             .expect("submit");

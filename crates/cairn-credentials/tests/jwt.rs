@@ -941,3 +941,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn an_es256_key_from_bytes_is_the_same_key_every_time_and_zero_is_refused() {
+    let bytes = [7u8; 32];
+    let a = JwtKey::es256_from_bytes(&bytes).expect("a valid scalar");
+    let b = JwtKey::es256_from_bytes(&bytes).expect("a valid scalar");
+    assert_eq!(a.public_jwk(), b.public_jwk());
+    assert_eq!(a.algorithm(), JwtAlgorithm::Es256);
+    assert!(JwtKey::es256_from_bytes(&[0u8; 32]).is_err());
+    assert!(
+        JwtKey::es256_from_bytes(&[0xff; 32]).is_err(),
+        "above the curve order"
+    );
+    let token = sign_vc_jwt(&credential(None, None), &a).expect("signed");
+    let keys = jwks(&[JwksEntry::Key(&b)]);
+    verify_vc_jwt(&token, &keys, during()).expect("verifies with the same key");
+}

@@ -6,9 +6,12 @@
 //! - [`TestApp`] boots the real router on a local port, with an outbox
 //!   folder for email and a clock the test can move; [`TestClient`] is a
 //!   browser-like client (cookies, CSRF tokens from the page) for it.
+//! - [`earning`] fills an enrollment's requirements and issues a whole award
+//!   on the demo content.
 
 pub mod app;
 pub mod database;
+pub mod earning;
 
 pub use app::{Email, TestApp, TestAppBuilder, TestClient, TestResponse};
 pub use database::{TestDatabase, each_backend, each_database};

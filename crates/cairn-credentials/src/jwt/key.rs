@@ -117,6 +117,16 @@ impl JwtKey {
         Self::with_default_kid(Material::P256(key))
     }
 
+    /// An ES256 key from the 32 bytes of a P-256 private scalar (big
+    /// endian), e.g. derived from a sealed secret; refused when the bytes
+    /// are zero or not below the curve order.
+    pub fn es256_from_bytes(bytes: &[u8; 32]) -> Result<Self, JwtError> {
+        let key = p256::SecretKey::from_slice(bytes).map_err(|e| {
+            JwtError::InvalidKey(format!("the bytes are not a P-256 private key: {e}"))
+        })?;
+        Ok(Self::with_default_kid(Material::P256(key)))
+    }
+
     /// An RS256 key from an RSA private key of 2048 to 4096 bits.
     pub fn from_rsa(key: RsaPrivateKey) -> Result<Self, JwtError> {
         check_rsa_size(key.n().bits())?;

@@ -3,7 +3,8 @@
 //! `catalog` (the catalog, micro-credential and stack pages, badge images),
 //! `authoring` (an organization's micro-credentials, levels, templates,
 //! stacks), `earning` (joining, enrollments, evidence, reviews, coaching,
-//! notifications), `reviews` (the review queue and rules), `sponsorships`,
+//! notifications), `reviews` (the review queue and rules), `issuers` (issuer
+//! Profiles, keys, status lists, Open Badges 2.0 documents), `sponsorships`,
 //! `payments`, and `system` (health, metrics, static files).
 
 mod account;
@@ -14,6 +15,7 @@ mod catalog;
 mod earning;
 mod home;
 mod invitations;
+mod issuers;
 mod members;
 mod orgs;
 mod payments;
@@ -47,6 +49,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(sponsorships::router())
         .merge(payments::router())
         .merge(invitations::router())
+        .merge(issuers::router())
         .merge(admin::router())
         .merge(system::router())
 }

@@ -2,6 +2,7 @@
 //! evidence and comments; and who may not see an enrollment.
 
 use crate::on_each_backend;
+use cairn_test_support::earning::demo_principal;
 use cairn_test_support::{TestApp, TestClient};
 
 async fn demo_login(app: &TestApp, who: &str) -> TestClient {
@@ -229,24 +230,6 @@ async fn the_review_queue_is_for_reviewers_and_administrators() {
     .await;
 }
 
-async fn demo_principal(app: &TestApp, who: &str) -> cairn_app::accounts::Principal {
-    let meta = cairn_app::RequestMeta::default();
-    let session = app
-        .app
-        .log_in(
-            &format!("{who}@demo.cairn.test"),
-            cairn_app::demo::DEMO_PASSWORD,
-            &meta,
-        )
-        .await
-        .expect("log in");
-    app.app
-        .authenticate_session(&session.token)
-        .await
-        .expect("session")
-        .expect("a principal")
-}
-
 /// The value of the first `name="…" value="…"` pair after `after`.
 fn value_after(html: &str, after: &str, name: &str) -> String {
     let from = html
@@ -262,7 +245,7 @@ async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches
     on_each_backend(|app| async move {
         app.app.load_demo().await.expect("demo");
         let meta = cairn_app::RequestMeta::default();
-        let lee = demo_principal(&app, "lee.leader").await;
+        let lee = demo_principal(&app.app, "lee.leader").await;
         let paid = app
             .app
             .catalog(&cairn_app::catalog::CatalogSearch {

@@ -9,6 +9,7 @@ mod api_earning;
 mod authoring;
 mod earning;
 mod earning_access;
+mod issuers;
 mod organizations;
 mod security;
 mod sponsorships;
