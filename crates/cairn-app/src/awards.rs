@@ -564,3 +564,98 @@ impl App {
         Ok(issuer.to_json())
     }
 }
+
+impl App {
+    /// An administrator of the issuing organization renews an award: a new
+    /// credential under the micro-credential's current version, with the
+    /// same earner and public evidence, linked from the old one (which
+    /// stays as it was). Renewing twice gives the same renewal.
+    pub async fn renew_award(
+        &self,
+        principal: &Principal,
+        id: AwardId,
+        meta: &crate::RequestMeta,
+    ) -> AppResult<AwardId> {
+        let store = self.store();
+        let old = store
+            .awards()
+            .get(id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The badge"))?;
+        let roles = self.roles_in(old.organization_id, Some(principal)).await?;
+        cairn_domain::policy::authorize(&principal.actor, Action::ManageReviews { roles })?;
+        if let Some(newer) = old.renewed_by_id {
+            return Ok(newer);
+        }
+        if old.revoked_at.is_some() {
+            return Err(AppError::Conflict {
+                field: None,
+                message: "A revoked badge cannot be renewed.".into(),
+            });
+        }
+        let achievement = store
+            .achievements()
+            .get(old.achievement_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The micro-credential"))?;
+        let version = store
+            .achievements()
+            .version(achievement.current_version_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The version"))?;
+        let organization = store
+            .organizations()
+            .get(old.organization_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let credential: Value = serde_json::from_str(&old.credential)
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("award {id}: {e}")))?;
+        let evidence = credential
+            .get("evidence")
+            .and_then(Value::as_array)
+            .map(|items| {
+                items
+                    .iter()
+                    .map(|e| {
+                        let text = |k: &str| e.get(k).and_then(Value::as_str).map(str::to_owned);
+                        let mut out = cairn_credentials::ob3::Evidence::named(
+                            text("name").unwrap_or_else(|| "Evidence".to_owned()),
+                        );
+                        out.id = text("id");
+                        out.narrative = text("narrative");
+                        out.description = text("description");
+                        out
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let renewed = self
+            .issue_new(crate::issuing::NewAward {
+                issue_key: format!("renewal:{id}"),
+                organization,
+                achievement,
+                version,
+                user_id: old.user_id,
+                recipient_email: old.recipient_email.clone(),
+                earner_name: old.earner_name.clone(),
+                issued_at: None,
+                results: Vec::new(),
+                evidence,
+                source: cairn_domain::award::AwardSource::Renewal,
+                origin: crate::issuing::Origin::Renewal { of: id },
+            })
+            .await?;
+        let tx = store.begin().await?;
+        self.audit(
+            &tx,
+            meta,
+            Some(principal.user.id),
+            Some(old.organization_id),
+            "award.renewed",
+            serde_json::json!({"award": id, "renewal": renewed}),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(renewed)
+    }
+}

@@ -58,6 +58,45 @@ struct Issue<'a> {
     evidence: Vec<ob3::Evidence>,
 }
 
+/// An award to issue: who, for what, and where it comes from.
+#[derive(Clone, Debug)]
+pub struct NewAward {
+    /// Makes issuing idempotent: the same key never issues twice.
+    pub issue_key: String,
+    pub organization: Organization,
+    pub achievement: cairn_store::achievements::Achievement,
+    /// The version awarded.
+    pub version: cairn_store::achievements::AchievementVersion,
+    /// The earner's account, when they have one.
+    pub user_id: Option<cairn_domain::UserId>,
+    pub recipient_email: String,
+    pub earner_name: String,
+    /// When it was earned (now when `None`).
+    pub issued_at: Option<DateTime<Utc>>,
+    /// (criterion, level) names of the rubric results.
+    pub results: Vec<(String, String)>,
+    pub evidence: Vec<ob3::Evidence>,
+    pub source: AwardSource,
+    pub origin: Origin,
+}
+
+/// What an award settles when it is issued.
+#[derive(Clone, Copy, Debug)]
+pub enum Origin {
+    /// A decided award request: the request is marked issued and the
+    /// enrollment moves to "awarded" (if nobody moved it since `lock`).
+    Request {
+        request: AwardRequestId,
+        enrollment: cairn_domain::EnrollmentId,
+        lock: u32,
+        next: State,
+    },
+    /// A row of a bulk award.
+    Bulk,
+    /// The renewal of an earlier award, which is linked to the new one.
+    Renewal { of: AwardId },
+}
+
 impl App {
     /// The permanent URL of an organization as an issuer (its Profile).
     pub fn issuer_url(&self, org: OrganizationId) -> String {
@@ -360,29 +399,63 @@ impl App {
                 ev
             })
             .collect();
+        self.issue_new(NewAward {
+            issue_key,
+            organization: org,
+            achievement,
+            version,
+            user_id: Some(learner.id),
+            recipient_email: email,
+            earner_name: learner.display_name,
+            issued_at: None,
+            results,
+            evidence,
+            source: AwardSource::Review,
+            origin: Origin::Request {
+                request: id,
+                enrollment: e.id,
+                lock: e.lock_version,
+                next: pending.issued(),
+            },
+        })
+        .await
+        .map(Some)
+    }
+
+    /// Issues one award, once per `issue_key`: signs the credential, bakes
+    /// the images, stores the award with its status index, counts it,
+    /// tells the earner (in the app when they have an account, and by
+    /// email with the badge attached), all in one transaction. Returns the
+    /// award issued under that key before, if there is one.
+    pub(crate) async fn issue_new(&self, n: NewAward) -> AppResult<AwardId> {
+        let store = self.store();
+        if let Some(done) = store.awards().by_issue_key(&n.issue_key).await? {
+            return Ok(done.id);
+        }
+        let (org, achievement, version) = (&n.organization, &n.achievement, &n.version);
         let award_id = AwardId(App::new_id());
-        let issued_at = cairn_store::truncate_to_micros(self.now());
+        let issued_at = cairn_store::truncate_to_micros(n.issued_at.unwrap_or_else(|| self.now()));
         let expires_at = version
             .fields
             .valid_months
             .and_then(|m| issued_at.checked_add_months(chrono::Months::new(m)));
         let salt = cairn_credentials::ob2::random_salt();
         let (key_row, key) = self.signing_key(org.id).await?;
-        let image = self.badge_artwork(&achievement, &version).await?;
+        let image = self.badge_artwork(achievement, version).await?;
 
         let tx = store.begin().await?;
         let (list_id, index) = self.allocate_status(&tx, org.id).await?;
         let issue = Issue {
             award_id,
-            org: &org,
-            achievement: &achievement,
-            version: &version,
-            recipient_email: &email,
+            org,
+            achievement,
+            version,
+            recipient_email: &n.recipient_email,
             salt: &salt,
             issued_at,
             expires_at,
-            results,
-            evidence,
+            results: n.results.clone(),
+            evidence: n.evidence.clone(),
         };
         let unsigned = self.credential(&issue, list_id, index).to_json();
         let method = self.key_url(org.id, key_row.id);
@@ -406,85 +479,102 @@ impl App {
         let svg_key = format!("awards/{award_id}/badge.svg");
         self.blobs().put(&png_key, &png).await?;
         self.blobs().put(&svg_key, svg.as_bytes()).await?;
+        let (enrollment_id, renews_id) = match &n.origin {
+            Origin::Request { enrollment, .. } => (Some(*enrollment), None),
+            Origin::Renewal { of } => (None, Some(*of)),
+            Origin::Bulk => (None, None),
+        };
         let award = Award {
             id: award_id,
-            issue_key,
+            issue_key: n.issue_key.clone(),
             organization_id: org.id,
             achievement_id: achievement.id,
             version_id: version.id,
-            user_id: Some(learner.id),
-            enrollment_id: Some(e.id),
-            recipient_email: email.clone(),
+            user_id: n.user_id,
+            enrollment_id,
+            recipient_email: n.recipient_email.clone(),
             recipient_salt: salt,
-            earner_name: learner.display_name.clone(),
-            source: AwardSource::Review,
+            earner_name: n.earner_name.clone(),
+            source: n.source,
             issued_at,
             expires_at,
             status_list_id: list_id,
             status_index: index,
             credential: signed,
-            png_key: Some(png_key),
+            png_key: Some(png_key.clone()),
             svg_key: Some(svg_key),
             visibility: AwardVisibility::Public,
             share_results: false,
             revoked_at: None,
             revocation_reason: None,
-            renews_id: None,
+            renews_id,
             renewed_by_id: None,
         };
         tx.awards().insert(&award).await?;
-        tx.reviews()
-            .set_award_status(id, AwardStatus::Issued, issued_at)
-            .await?;
-        tx.enrollments()
-            .transition(e.id, e.lock_version, pending.issued(), issued_at)
-            .await?;
+        match n.origin {
+            Origin::Request {
+                request,
+                enrollment,
+                lock,
+                next,
+            } => {
+                tx.reviews()
+                    .set_award_status(request, AwardStatus::Issued, issued_at)
+                    .await?;
+                tx.enrollments()
+                    .transition(enrollment, lock, next, issued_at)
+                    .await?;
+            }
+            Origin::Renewal { of } => tx.awards().set_renewed_by(of, award_id).await?,
+            Origin::Bulk => {}
+        }
         tx.achievements().count_award(achievement.id, 1).await?;
-        let link = format!("/badges/{award_id}");
-        self.notify(
-            &tx,
-            learner.id,
-            "awarded",
-            &format!(
-                "You earned “{}”. Your badge is ready to share.",
-                achievement.title
-            ),
-            &link,
-        )
-        .await?;
+        if let Some(user) = n.user_id {
+            self.notify(
+                &tx,
+                user,
+                "awarded",
+                &format!(
+                    "You earned “{}”. Your badge is ready to share.",
+                    achievement.title
+                ),
+                &format!("/badges/{award_id}"),
+            )
+            .await?;
+            self.release_waiting_awards(&tx, user, achievement.id)
+                .await?;
+        }
         let text = format!(
             "Hello {},\n\nCongratulations: {} awards you “{}”.\n\nYour badge, with its verification and sharing links:\n\n{}\n\nThe badge image attached here carries your signed credential inside it; any Open Badges verifier can read it.\n\n—\nCairn · micro-credentials with evidence behind them\n",
-            learner.display_name,
+            n.earner_name,
             org.name,
             achievement.title,
             self.badge_url(award_id)
         );
         self.enqueue_email_with_attachment(
             &tx,
-            &email,
+            &n.recipient_email,
             &format!("You earned “{}”", achievement.title),
             text,
             Some(crate::mail::Attachment {
                 file_name: format!("{}.png", achievement.slug),
                 content_type: "image/png".to_owned(),
-                blob_key: format!("awards/{award_id}/badge.png"),
+                blob_key: png_key,
             }),
         )
         .await?;
-        self.release_waiting_awards(&tx, e.user_id, achievement.id)
-            .await?;
         self.audit(
             &tx,
             &crate::RequestMeta::default(),
             None,
             Some(org.id),
             "award.issued",
-            serde_json::json!({"award": award_id, "request": id, "enrollment": e.id}),
+            serde_json::json!({"award": award_id, "key": n.issue_key, "source": n.source.as_str()}),
         )
         .await?;
         tx.commit().await?;
         self.wake_worker();
-        Ok(Some(award_id))
+        Ok(award_id)
     }
 
     /// After an award, the learner's requests that waited for prerequisites

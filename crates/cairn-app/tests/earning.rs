@@ -368,6 +368,44 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
         assert_eq!(hosted["verification"]["type"], "hosted");
         assert!(hosted.get("revoked").is_none());
 
+        // Renewal: a new credential under the current version, linked
+        // from the old one; asking twice gives the same renewal.
+        let dana = principal(app, "dana.director").await;
+        let refused = app
+            .renew_award(&lena, award_id, &meta)
+            .await
+            .expect_err("the issuer renews");
+        assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
+        let renewal = app
+            .renew_award(&dana, award_id, &meta)
+            .await
+            .expect("renew");
+        assert_ne!(renewal, award_id);
+        assert_eq!(
+            app.renew_award(&dana, award_id, &meta)
+                .await
+                .expect("again"),
+            renewal
+        );
+        let old = app
+            .store()
+            .awards()
+            .get(award_id)
+            .await
+            .expect("old")
+            .expect("kept");
+        assert_eq!(old.renewed_by_id, Some(renewal));
+        let new = app
+            .store()
+            .awards()
+            .get(renewal)
+            .await
+            .expect("new")
+            .expect("stored");
+        assert_eq!(new.renews_id, Some(award_id));
+        assert_eq!(new.user_id, Some(lena.user.id));
+        assert!(app.verify_award(renewal).await.expect("report").verified());
+
         // Revocation: administrators only, with a reason; the status list
         // and the hosted assertion say so, and verification fails.
         let refused = app
@@ -375,7 +413,6 @@ async fn a_learner_earns_a_micro_credential_with_a_coach_and_a_revision() {
             .await
             .expect_err("reviewers do not revoke");
         assert!(matches!(refused, AppError::Forbidden(_)), "{refused:?}");
-        let dana = principal(app, "dana.director").await;
         let blank = app
             .revoke_award(&dana, award_id, "  ", &meta)
             .await
