@@ -1,7 +1,9 @@
 //! Who sees and does what around one learner's work: every kind of viewer
 //! against the enrollment page, each evidence file (whole, by range and by
 //! HEAD), the review form, reviews, comments, moves, the review queue and
-//! the dashboards, all read from one table, [`MATRIX`].
+//! the dashboards, all read from one table, [`MATRIX`], through the pages
+//! and again through the JSON API (with personal tokens; [`through_api`]
+//! says how the same rule answers there).
 //!
 //! The story runs on the demo district (Meadowlark Unified). Lena joins a
 //! free micro-credential, writes a private and an organization-wide
@@ -21,6 +23,8 @@ use cairn_domain::{EnrollmentId, EvidenceId, ReviewId, UserId};
 use cairn_store::Repos;
 use cairn_store::enrollments::EvidenceContent;
 use cairn_test_support::{TestApp, TestClient, TestResponse};
+use reqwest::Method;
+use serde_json::{Value, json};
 use std::collections::HashMap;
 
 /// Who is asking.
@@ -149,6 +153,33 @@ enum Want {
     Done,
     /// 409: the person may, but not in this state; nothing changes.
     Conflict,
+    /// 401: the API without a token (never in the table: see
+    /// [`through_api`]).
+    Unauthorized,
+}
+
+/// How a request comes in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Door {
+    /// A browser on the pages, with its session.
+    Pages,
+    /// The JSON API, with the person's personal token.
+    Api,
+}
+
+/// The same rule through the API: everything needs a token, and two
+/// refusals follow the shape of the API's resources.
+fn through_api(who: Who, res: Res, want: Want) -> Want {
+    match (who, res, want) {
+        (Anonymous, _, _) => Unauthorized,
+        // A review is a resource of its own there, found by its reviewer
+        // only, rather than a form on a page others see without it.
+        (_, ReviewForm, Without) => NotFound,
+        // The item is looked up before the thread: staff who may not see
+        // it do not find it.
+        (_, CommentOnPrivateItem, Forbidden) => NotFound,
+        _ => want,
+    }
 }
 
 use Want::*;
@@ -560,12 +591,16 @@ const UMA: &str = "uma.coach@example.org";
 const RAE: &str = "rae.reviewer@example.org";
 const SAM: &str = "sam.stranger@example.org";
 
-/// A signed-in (or anonymous) browser that does not follow redirects, so
-/// every answer is seen as sent.
+/// Someone with a browser that does not follow redirects (so every answer
+/// is seen as sent) and a personal API token, both signed in as them
+/// (neither for `Anonymous`).
 struct Viewer {
     who: Who,
     client: TestClient,
     csrf: String,
+    /// A client without cookies, for the API.
+    bare: TestClient,
+    token: Option<String>,
 }
 
 impl Viewer {
@@ -580,13 +615,45 @@ impl Viewer {
         self.client.post_form(path, &all).await
     }
 
+    /// Calls the API with this person's token.
+    async fn call(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
+        let text = body.map(|b| b.to_string());
+        self.bare
+            .api(method, path, self.token.as_deref(), text.as_deref())
+            .await
+    }
+
+    /// Reads `page` through the pages, or `api` through the API.
+    async fn read(&self, door: Door, page: &str, api: &str) -> TestResponse {
+        match door {
+            Door::Pages => self.get(page).await,
+            Door::Api => self.call(Method::GET, api, None).await,
+        }
+    }
+
     /// A file request: GET, GET with `range`, or HEAD.
-    async fn fetch(&self, path: &str, range: Option<&str>, head: bool) -> (u16, Vec<u8>) {
-        let http = self.client.http();
-        let url = self.client.url(path);
-        let mut request = if head { http.head(url) } else { http.get(url) };
+    async fn fetch(
+        &self,
+        door: Door,
+        path: &str,
+        range: Option<&str>,
+        head: bool,
+    ) -> (u16, Vec<u8>) {
+        let client = match door {
+            Door::Pages => &self.client,
+            Door::Api => &self.bare,
+        };
+        let url = client.url(path);
+        let mut request = if head {
+            client.http().head(url)
+        } else {
+            client.http().get(url)
+        };
         if let Some(range) = range {
             request = request.header("Range", range);
+        }
+        if let (Door::Api, Some(token)) = (door, &self.token) {
+            request = request.bearer_auth(token);
         }
         let response = request.send().await.expect("file request");
         let status = response.status().as_u16();
@@ -604,6 +671,13 @@ struct Upload {
 impl Upload {
     fn url(&self) -> String {
         format!("/evidence/{}/file", self.id)
+    }
+
+    fn path(&self, door: Door) -> String {
+        match door {
+            Door::Pages => self.url(),
+            Door::Api => format!("/api/v1{}", self.url()),
+        }
     }
 }
 
@@ -649,7 +723,26 @@ async fn log_in(app: &TestApp, who: Who, email: &str, password: &str) -> Viewer 
         )
         .await;
     assert_eq!(answer.status, 303, "{email} logs in: {}", answer.text);
-    Viewer { who, client, csrf }
+    let created = client
+        .api(
+            Method::POST,
+            "/api/v1/me/tokens",
+            None,
+            Some(r#"{"name": "Access matrix"}"#),
+        )
+        .await;
+    assert_eq!(created.status, 201, "{email}'s token: {}", created.text);
+    let token = created.json()["secret"]
+        .as_str()
+        .expect("a secret")
+        .to_owned();
+    Viewer {
+        who,
+        client,
+        csrf,
+        bare: app.client(),
+        token: Some(token),
+    }
 }
 
 async fn anonymous(app: &TestApp) -> Viewer {
@@ -659,6 +752,8 @@ async fn anonymous(app: &TestApp) -> Viewer {
         who: Anonymous,
         client,
         csrf,
+        bare: app.client(),
+        token: None,
     }
 }
 
@@ -734,6 +829,33 @@ async fn join(learner: &Viewer, page: &str) -> EnrollmentId {
         .strip_prefix("/enrollments/")
         .expect("the enrollment page");
     EnrollmentId(id.parse().expect("an id"))
+}
+
+/// Sends a file to the API's upload for the second requirement.
+async fn api_file(
+    v: &Viewer,
+    enrollment: EnrollmentId,
+    name: &str,
+    bytes: Vec<u8>,
+) -> TestResponse {
+    let mut request = v
+        .bare
+        .http()
+        .post(v.bare.url(&format!(
+            "/api/v1/enrollments/{enrollment}/files?requirement=1&visibility=private&filename={name}"
+        )))
+        .header("content-type", "application/octet-stream")
+        .body(bytes);
+    if let Some(token) = &v.token {
+        request = request.bearer_auth(token);
+    }
+    let response = request.send().await.expect("upload");
+    TestResponse {
+        status: response.status().as_u16(),
+        path: response.url().path().to_owned(),
+        headers: response.headers().clone(),
+        text: response.text().await.expect("body"),
+    }
 }
 
 /// Posts the upload form of the second requirement with one file.
@@ -1042,7 +1164,9 @@ async fn set_up(app: &TestApp) -> Fixture {
         png(5),
     )
     .await;
-    let (status, _) = v(OtherLearner).fetch(&leo_removed.url(), None, false).await;
+    let (status, _) = v(OtherLearner)
+        .fetch(Door::Pages, &leo_removed.url(), None, false)
+        .await;
     assert_eq!(status, 200, "served to Leo until removed");
     let removed = v(OtherLearner)
         .post(
@@ -1083,15 +1207,16 @@ async fn set_up(app: &TestApp) -> Fixture {
     }
 }
 
-/// Checks a page answer; `markers` are the content `See` shows and every
-/// other answer must not.
-fn check_page(r: &TestResponse, markers: &[String], want: Want, row: &str) {
+/// Checks a read; `markers` are the content `See` shows and every other
+/// answer must not.
+fn check_read(r: &TestResponse, markers: &[String], want: Want, row: &str) {
     let status = match want {
         See | Without => 200,
         NotFound => 404,
         Forbidden => 403,
         LogIn => 303,
-        Done | Conflict => panic!("{row}: a page is read, not posted"),
+        Unauthorized => 401,
+        Done | Conflict => panic!("{row}: this is read, not posted"),
     };
     assert_eq!(r.status, status, "{row}: {}", r.text);
     if want == LogIn {
@@ -1101,18 +1226,26 @@ fn check_page(r: &TestResponse, markers: &[String], want: Want, row: &str) {
         assert_eq!(
             r.text.contains(m.as_str()),
             want == See,
-            "{row}: {m:?} on the page:\n{}",
+            "{row}: {m:?} in the answer:\n{}",
             r.text
         );
     }
 }
 
-/// Checks a file whole, by range and by HEAD, then that its page lists it
-/// exactly when the file is served.
-async fn check_file(v: &Viewer, file: &Upload, page: &str, want: Want, row: &str) {
-    let (status, body) = v.fetch(&file.url(), None, false).await;
-    let (range_status, part) = v.fetch(&file.url(), Some("bytes=0-7"), false).await;
-    let (head_status, head_body) = v.fetch(&file.url(), None, true).await;
+/// Checks a file whole, by range and by HEAD, then that the enrollment
+/// (`page` or `api`) lists it exactly when the file is served.
+async fn check_file(
+    v: &Viewer,
+    door: Door,
+    file: &Upload,
+    (page, api): (&str, &str),
+    want: Want,
+    row: &str,
+) {
+    let path = file.path(door);
+    let (status, body) = v.fetch(door, &path, None, false).await;
+    let (range_status, part) = v.fetch(door, &path, Some("bytes=0-7"), false).await;
+    let (head_status, head_body) = v.fetch(door, &path, None, true).await;
     match want {
         See => {
             assert_eq!(status, 200, "{row}");
@@ -1122,13 +1255,14 @@ async fn check_file(v: &Viewer, file: &Upload, page: &str, want: Want, row: &str
             assert_eq!(head_status, 200, "{row}: HEAD");
             assert!(head_body.is_empty(), "{row}: HEAD has no body");
         }
-        NotFound => {
+        NotFound | Unauthorized => {
+            let expected = if want == NotFound { 404 } else { 401 };
             for (what, status, body) in [
                 ("GET", status, &body),
                 ("a range", range_status, &part),
                 ("HEAD", head_status, &head_body),
             ] {
-                assert_eq!(status, 404, "{row}: {what}");
+                assert_eq!(status, expected, "{row}: {what}");
                 assert!(
                     !body.windows(4).any(|w| w == b"\x89PNG"),
                     "{row}: {what} sent file content"
@@ -1137,146 +1271,193 @@ async fn check_file(v: &Viewer, file: &Upload, page: &str, want: Want, row: &str
         }
         other => panic!("{row}: a file answers {other:?} to nobody"),
     }
-    let listing = v.get(page).await;
+    let listing = v.read(door, page, api).await;
     let shown = listing.status == 200;
     for m in [file.name.to_owned(), file.url()] {
         assert_eq!(
             listing.text.contains(&m),
             shown && want == See,
-            "{row}: {m:?} on {page} ({}):\n{}",
+            "{row}: {m:?} in the enrollment ({}):\n{}",
             listing.status,
             listing.text
         );
     }
 }
 
-/// Checks a form's answer; what it changed is checked by the caller.
-fn check_post(r: &TestResponse, want: Want, row: &str) {
-    match want {
-        Done => accepted(r, row),
+/// Checks a write's answer; what it changed is checked by the caller.
+fn check_write(r: &TestResponse, door: Door, want: Want, row: &str) {
+    let status = match want {
+        Done if door == Door::Pages => return accepted(r, row),
+        Done => {
+            assert!(
+                (200..300).contains(&r.status),
+                "{row}: {} {}",
+                r.status,
+                r.text
+            );
+            return;
+        }
         LogIn => {
             assert_eq!(r.status, 303, "{row}: {}", r.text);
             assert!(location(r).starts_with("/login"), "{row}: {}", location(r));
+            return;
         }
-        NotFound | Forbidden | Conflict => {
-            let status = match want {
-                NotFound => 404,
-                Forbidden => 403,
-                _ => 409,
+        NotFound => 404,
+        Forbidden => 403,
+        Conflict => 409,
+        Unauthorized => 401,
+        See | Without => panic!("{row}: this is posted, not read"),
+    };
+    assert_eq!(r.status, status, "{row}: {}", r.text);
+}
+
+/// Reads a resource and checks the answer.
+async fn check_reading(f: &Fixture, v: &Viewer, door: Door, res: Res, want: Want, row: &str) {
+    let lena = (
+        format!("/enrollments/{}", f.lena),
+        format!("/api/v1/enrollments/{}", f.lena),
+    );
+    let leo = (
+        format!("/enrollments/{}", f.leo),
+        format!("/api/v1/enrollments/{}", f.leo),
+    );
+    let on_lena = (lena.0.as_str(), lena.1.as_str());
+    let on_leo = (leo.0.as_str(), leo.1.as_str());
+    let text = |t: &str| vec![t.to_owned()];
+    match res {
+        Page => check_read(
+            &v.read(door, on_lena.0, on_lena.1).await,
+            &text("Lena Learner"),
+            want,
+            row,
+        ),
+        PrivateReflection => check_read(
+            &v.read(door, on_lena.0, on_lena.1).await,
+            &text(PRIVATE_REFLECTION),
+            want,
+            row,
+        ),
+        OrgReflection => check_read(
+            &v.read(door, on_lena.0, on_lena.1).await,
+            &text(ORG_REFLECTION),
+            want,
+            row,
+        ),
+        PrivateItemComment => check_read(
+            &v.read(door, on_lena.0, on_lena.1).await,
+            &text(ITEM_COMMENT),
+            want,
+            row,
+        ),
+        PrivateFile | PrivateFileAwarded => {
+            check_file(v, door, &f.private, on_lena, want, row).await
+        }
+        OrgFile | OrgFileAwarded => check_file(v, door, &f.org, on_lena, want, row).await,
+        PublicFile | PublicFileAwardRequested | PublicFileAwarded => {
+            check_file(v, door, &f.public, on_lena, want, row).await;
+        }
+        ReviewForm => {
+            let form = format!("{}/reviews/{}", lena.0, f.review);
+            let api = format!("{}/reviews/{}", lena.1, f.review);
+            let answer = v.read(door, &lena.0, &api).await;
+            let marker = match door {
+                Door::Pages => format!("action=\"{form}\""),
+                Door::Api => f.review.to_string(),
             };
-            assert_eq!(r.status, status, "{row}: {}", r.text);
+            check_read(&answer, &[marker], want, row);
+            assert!(
+                want == See || !answer.text.contains("Your review"),
+                "{row}: a review form"
+            );
         }
-        See | Without => panic!("{row}: a form is posted, not read"),
+        Queue => {
+            let page = format!("/orgs/{DISTRICT}/reviews");
+            let api = format!("/api/v1/organizations/{DISTRICT}/reviews");
+            let queue = v.read(door, &page, &api).await;
+            check_read(&queue, &text(&f.lena.to_string()), want, row);
+        }
+        Coaching => check_read(
+            &v.read(door, "/coaching", "/api/v1/coaching").await,
+            &text(&f.lena.to_string()),
+            want,
+            row,
+        ),
+        Learning => check_read(
+            &v.read(door, "/learning", "/api/v1/me/enrollments").await,
+            &text(&f.lena.to_string()),
+            want,
+            row,
+        ),
+        LeoPage => check_read(
+            &v.read(door, on_leo.0, on_leo.1).await,
+            &text("Leo Learner"),
+            want,
+            row,
+        ),
+        LeoFile => check_file(v, door, &f.leo_private, on_leo, want, row).await,
+        LeoRemovedFile => check_file(v, door, &f.leo_removed, on_leo, want, row).await,
+        other => panic!("{row}: {other:?} is written, not read"),
     }
 }
 
-async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
-    let v = &f.viewers[&who];
-    let row = format!("({:?}, {res:?}, {want:?})", v.who);
-    let lena_page = format!("/enrollments/{}", f.lena);
-    let leo_page = format!("/enrollments/{}", f.leo);
-    let before = moment(app, f).await;
-    let posted = match res {
-        Page => {
-            check_page(
-                &v.get(&lena_page).await,
-                &["Lena Learner".to_owned()],
-                want,
-                &row,
-            );
-            None
-        }
-        PrivateReflection | OrgReflection | PrivateItemComment => {
-            let text = match res {
-                PrivateReflection => PRIVATE_REFLECTION,
-                OrgReflection => ORG_REFLECTION,
-                _ => ITEM_COMMENT,
-            };
-            check_page(&v.get(&lena_page).await, &[text.to_owned()], want, &row);
-            None
-        }
-        PrivateFile | PrivateFileAwarded => {
-            check_file(v, &f.private, &lena_page, want, &row).await;
-            None
-        }
-        OrgFile | OrgFileAwarded => {
-            check_file(v, &f.org, &lena_page, want, &row).await;
-            None
-        }
-        PublicFile | PublicFileAwardRequested | PublicFileAwarded => {
-            check_file(v, &f.public, &lena_page, want, &row).await;
-            None
-        }
-        ReviewForm => {
-            let form = format!("action=\"{lena_page}/reviews/{}\"", f.review);
-            let page = v.get(&lena_page).await;
-            check_page(&page, &[form], want, &row);
-            assert!(
-                want == See || !page.text.contains("Your review"),
-                "{row}: a review form"
-            );
-            None
-        }
-        Queue => {
-            let queue = v.get(&format!("/orgs/{DISTRICT}/reviews")).await;
-            check_page(&queue, std::slice::from_ref(&lena_page), want, &row);
-            None
-        }
-        Coaching => {
-            check_page(
-                &v.get("/coaching").await,
-                std::slice::from_ref(&lena_page),
-                want,
-                &row,
-            );
-            None
-        }
-        Learning => {
-            check_page(
-                &v.get("/learning").await,
-                std::slice::from_ref(&lena_page),
-                want,
-                &row,
-            );
-            None
-        }
-        LeoPage => {
-            check_page(
-                &v.get(&leo_page).await,
-                &["Leo Learner".to_owned()],
-                want,
-                &row,
-            );
-            None
-        }
-        LeoFile => {
-            check_file(v, &f.leo_private, &leo_page, want, &row).await;
-            None
-        }
-        LeoRemovedFile => {
-            check_file(v, &f.leo_removed, &leo_page, want, &row).await;
-            None
-        }
+/// Sends a write; returns the answer and the comment it would post, if any.
+async fn write(
+    app: &TestApp,
+    f: &Fixture,
+    v: &Viewer,
+    door: Door,
+    res: Res,
+) -> (TestResponse, String) {
+    let who = v.who;
+    let (lena, leo) = (f.lena, f.leo);
+    let api = door == Door::Api;
+    match res {
         Comment | CommentOnPrivateItem => {
-            let body = format!("Comment {who:?} {res:?} 5417");
-            let item = if res == Comment {
-                String::new()
-            } else {
-                f.private_reflection.to_string()
+            let body = format!("Comment {who:?} {res:?} {door:?} 5417");
+            let item = f.private_reflection;
+            let r = match (door, res) {
+                (Door::Pages, Comment) => {
+                    v.post(&format!("/enrollments/{lena}/comments"), &[("body", &body)])
+                        .await
+                }
+                (Door::Pages, _) => {
+                    v.post(
+                        &format!("/enrollments/{lena}/comments"),
+                        &[("body", &body), ("evidence", &item.to_string())],
+                    )
+                    .await
+                }
+                (Door::Api, Comment) => {
+                    v.call(
+                        Method::POST,
+                        &format!("/api/v1/enrollments/{lena}/comments"),
+                        Some(json!({"body": body})),
+                    )
+                    .await
+                }
+                (Door::Api, _) => {
+                    v.call(
+                        Method::POST,
+                        &format!("/api/v1/enrollments/{lena}/evidence/{item}/comments"),
+                        Some(json!({"body": body})),
+                    )
+                    .await
+                }
             };
-            let r = v
-                .post(
-                    &format!("{lena_page}/comments"),
-                    &[("body", &body), ("evidence", &item)],
-                )
-                .await;
-            Some((r, body))
+            (r, body)
         }
         LeoAddEvidence => {
-            let text = format!("Reflection {who:?} 8803");
-            let r = v
-                .post(
-                    &format!("{leo_page}/evidence"),
+            let text = format!("Reflection {who:?} {door:?} 8803");
+            let r = if api {
+                v.call(
+                    Method::POST,
+                    &format!("/api/v1/enrollments/{leo}/evidence"),
+                    Some(json!({"requirement": 0, "kind": "reflection", "title": "Reflection", "text": text, "visibility": "private"})),
+                )
+                .await
+            } else {
+                v.post(
+                    &format!("/enrollments/{leo}/evidence"),
                     &[
                         ("requirement", "0"),
                         ("kind", "reflection"),
@@ -1285,71 +1466,144 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
                         ("visibility", "private"),
                     ],
                 )
-                .await;
-            Some((r, String::new()))
+                .await
+            };
+            (r, String::new())
         }
         LeoUpload => {
-            let name = format!("upload-{who:?}.png");
-            Some((
-                post_file(v, f.leo, &name, "private", png(6)).await,
-                String::new(),
-            ))
+            let name = format!("upload-{who:?}-{door:?}.png");
+            let r = if api {
+                api_file(v, leo, &name, png(6)).await
+            } else {
+                post_file(v, leo, &name, "private", png(6)).await
+            };
+            (r, String::new())
         }
         LeoChecklist => {
-            let r = v
-                .post(
-                    &format!("{leo_page}/checklist"),
+            let r = if api {
+                v.call(
+                    Method::PUT,
+                    &format!("/api/v1/enrollments/{leo}/checklist/0"),
+                    Some(json!({"ticked": [0]})),
+                )
+                .await
+            } else {
+                v.post(
+                    &format!("/enrollments/{leo}/checklist"),
                     &[("requirement", "0"), ("ticked", "0")],
                 )
-                .await;
-            Some((r, String::new()))
+                .await
+            };
+            (r, String::new())
         }
         LeoRemoveEvidence => {
-            let path = format!("{leo_page}/evidence/{}/remove", f.leo_private.id);
-            Some((v.post(&path, &[]).await, String::new()))
+            let item = f.leo_private.id;
+            let r = if api {
+                v.call(
+                    Method::DELETE,
+                    &format!("/api/v1/enrollments/{leo}/evidence/{item}"),
+                    None,
+                )
+                .await
+            } else {
+                v.post(&format!("/enrollments/{leo}/evidence/{item}/remove"), &[])
+                    .await
+            };
+            (r, String::new())
         }
         Confirm | LeoMarkReady | LeoWithdraw => {
             let (target, action) = match res {
-                Confirm => (f.lena, "confirm"),
-                LeoMarkReady => (f.leo, "ready"),
-                _ => (f.leo, "withdraw"),
+                Confirm => (lena, "confirm"),
+                LeoMarkReady => (leo, "ready"),
+                _ => (leo, "withdraw"),
             };
             let (_, lock) = lock_of(app, target).await;
-            let r = v
-                .post(
+            let r = if api {
+                v.call(
+                    Method::POST,
+                    &format!("/api/v1/enrollments/{target}/moves"),
+                    Some(json!({"move": action, "lock_version": lock})),
+                )
+                .await
+            } else {
+                v.post(
                     &format!("/enrollments/{target}/act"),
                     &[("action", action), ("lock_version", &lock.to_string())],
                 )
-                .await;
-            Some((r, String::new()))
+                .await
+            };
+            (r, String::new())
         }
         Review => {
-            let mut fields: Vec<(String, String)> = (0..f.criteria)
-                .map(|i| (format!("scores[{i}].level"), "2".to_owned()))
-                .collect();
-            fields.push((
-                "feedback".into(),
-                "Every part of the practice is there.".into(),
-            ));
-            fields.push(("decision".into(), "meets".into()));
-            let fields: Vec<(&str, &str)> = fields
-                .iter()
-                .map(|(k, x)| (k.as_str(), x.as_str()))
-                .collect();
-            let r = v
-                .post(&format!("{lena_page}/reviews/{}", f.review), &fields)
-                .await;
-            Some((r, String::new()))
+            let feedback = "Every part of the practice is there.";
+            let r = if api {
+                let scores: Vec<Value> = (0..f.criteria).map(|_| json!({"level": 2})).collect();
+                v.call(
+                    Method::POST,
+                    &format!("/api/v1/enrollments/{lena}/reviews/{}", f.review),
+                    Some(json!({"scores": scores, "feedback": feedback, "decision": "meets"})),
+                )
+                .await
+            } else {
+                let mut fields: Vec<(String, String)> = (0..f.criteria)
+                    .map(|i| (format!("scores[{i}].level"), "2".to_owned()))
+                    .collect();
+                fields.push(("feedback".into(), feedback.into()));
+                fields.push(("decision".into(), "meets".into()));
+                let fields: Vec<(&str, &str)> = fields
+                    .iter()
+                    .map(|(k, x)| (k.as_str(), x.as_str()))
+                    .collect();
+                v.post(
+                    &format!("/enrollments/{lena}/reviews/{}", f.review),
+                    &fields,
+                )
+                .await
+            };
+            (r, String::new())
         }
+        other => panic!("{other:?} is read, not written"),
+    }
+}
+
+/// Checks one row through one door: a read must change nothing; a refused
+/// write must change nothing; an accepted one must do what it says.
+async fn check(app: &TestApp, f: &Fixture, door: Door, who: Who, res: Res, want: Want) {
+    let want = match door {
+        Door::Pages => want,
+        Door::Api => through_api(who, res, want),
     };
-    let after = moment(app, f).await;
-    let Some((r, comment)) = posted else {
-        assert_eq!(before, after, "{row}: reading changed something");
+    let v = &f.viewers[&who];
+    let row = format!("{door:?}: ({who:?}, {res:?}, {want:?})");
+    let writes = matches!(
+        res,
+        Comment
+            | CommentOnPrivateItem
+            | LeoAddEvidence
+            | LeoUpload
+            | LeoChecklist
+            | LeoRemoveEvidence
+            | Confirm
+            | LeoMarkReady
+            | LeoWithdraw
+            | Review
+    );
+    let before = moment(app, f).await;
+    if !writes {
+        check_reading(f, v, door, res, want, &row).await;
+        assert_eq!(
+            before,
+            moment(app, f).await,
+            "{row}: reading changed something"
+        );
         return;
-    };
-    check_post(&r, want, &row);
+    }
+    let (r, comment) = write(app, f, v, door, res).await;
+    let after = moment(app, f).await;
+    check_write(&r, door, want, &row);
+    let lena_page = format!("/enrollments/{}", f.lena);
     if want != Done {
-        assert_eq!(before, after, "{row}: a refused form changed something");
+        assert_eq!(before, after, "{row}: a refused write changed something");
         if !comment.is_empty() {
             let seen = f.viewers[&Learner].get(&lena_page).await;
             assert!(
@@ -1373,7 +1627,7 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
         LeoChecklist => assert_eq!(after.leo_ticks, before.leo_ticks + 1, "{row}"),
         LeoRemoveEvidence => {
             assert_eq!(after.leo_evidence, before.leo_evidence - 1, "{row}");
-            let (status, _) = v.fetch(&f.leo_private.url(), None, false).await;
+            let (status, _) = v.fetch(door, &f.leo_private.path(door), None, false).await;
             assert_eq!(status, 404, "{row}: the removed file is gone");
         }
         LeoMarkReady => assert_eq!(after.leo.2, "ready", "{row}"),
@@ -1382,17 +1636,17 @@ async fn check(app: &TestApp, f: &Fixture, who: Who, res: Res, want: Want) {
             assert!(after.review_done, "{row}");
             assert_eq!(after.lena.0, StateName::AwardPending, "{row}");
         }
-        other => panic!("{row}: {other:?} has no accepted form"),
+        other => panic!("{row}: {other:?} has no accepted write"),
     }
 }
 
 /// Runs the rows of `resources`, in that order, refused forms first.
-async fn run(app: &TestApp, f: &Fixture, resources: &[Res]) {
+async fn run(app: &TestApp, f: &Fixture, door: Door, resources: &[Res]) {
     for res in resources {
         let mut rows: Vec<_> = MATRIX.iter().filter(|(_, r, _)| r == res).collect();
         rows.sort_by_key(|(_, _, want)| *want == Done);
         for (who, res, want) in rows {
-            check(app, f, *who, *res, *want).await;
+            check(app, f, door, *who, *res, *want).await;
         }
     }
 }
@@ -1421,11 +1675,11 @@ fn the_matrix_has_one_row_for_every_viewer_and_resource() {
     );
 }
 
-#[tokio::test]
-async fn every_viewer_sees_and_does_only_what_the_rules_allow() {
-    on_each_backend(|app| async move {
+/// The story through one door, on each backend.
+async fn scenario(door: Door) {
+    on_each_backend(move |app| async move {
         let f = set_up(&app).await;
-        run(&app, &f, &WHILE_SUBMITTED).await;
+        run(&app, &f, door, &WHILE_SUBMITTED).await;
 
         // Riley's "meets" recorded an award request; no credential exists.
         let request = app
@@ -1436,7 +1690,7 @@ async fn every_viewer_sees_and_does_only_what_the_rules_allow() {
             .expect("load");
         assert!(request.is_some(), "the award is requested");
         assert_eq!(lock_of(&app, f.lena).await.0, StateName::AwardPending);
-        run(&app, &f, &ONCE_AWARD_REQUESTED).await;
+        run(&app, &f, door, &ONCE_AWARD_REQUESTED).await;
 
         // The issue job runs: the credential exists, naming the public
         // file (the one strangers may now open) and nothing less public.
@@ -1457,8 +1711,18 @@ async fn every_viewer_sees_and_does_only_what_the_rules_allow() {
         ] {
             assert!(!credential.contains(&hidden), "{hidden:?} in {credential}");
         }
-        run(&app, &f, &ONCE_AWARDED).await;
+        run(&app, &f, door, &ONCE_AWARDED).await;
         app
     })
     .await;
+}
+
+#[tokio::test]
+async fn on_the_pages_everyone_sees_and_does_only_what_the_rules_allow() {
+    scenario(Door::Pages).await;
+}
+
+#[tokio::test]
+async fn through_the_api_everyone_sees_and_does_only_what_the_rules_allow() {
+    scenario(Door::Api).await;
 }
