@@ -571,10 +571,10 @@ impl App {
         if p.user.id == e.user_id {
             return Ok(Relation::Learner);
         }
-        let roles = self.roles_in(e.organization_id, Some(p)).await?;
-        if roles.has(Role::Admin) || p.actor.platform_admin {
-            return Ok(Relation::OrganizationAdmin);
-        }
+        // A tie to this learner comes before the administrator's seat: an
+        // administrator who coaches the learner or reviews their work sees
+        // and does what a coach or reviewer does (and leaves the issuer's
+        // confirmation to another administrator).
         let store = self.store();
         if store
             .partnerships()
@@ -586,6 +586,10 @@ impl App {
         }
         if store.reviews().reviews_enrollment(p.user.id, e.id).await? {
             return Ok(Relation::Reviewer);
+        }
+        let roles = self.roles_in(e.organization_id, Some(p)).await?;
+        if roles.has(Role::Admin) || p.actor.platform_admin {
+            return Ok(Relation::OrganizationAdmin);
         }
         if can(&p.actor, Action::ViewDrafts { roles }) {
             return Ok(Relation::OrganizationStaff);

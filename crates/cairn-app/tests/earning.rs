@@ -771,9 +771,36 @@ async fn administrators_assign_coaches_hand_reviews_over_and_give_stuck_submissi
                 .any(|l| l.learner_id == lena.user.id)
         );
 
+        // An administrator who also coaches her is her coach on the page:
+        // she sees the private evidence a coach sees.
+        set_roles(app, org, &dana, &[Role::Admin, Role::Author, Role::Coach]).await;
+        app.assign_coach(&dana, e.id, dana.user.id, &meta)
+            .await
+            .expect("an administrator coaches too");
+        assert_eq!(
+            app.enrollment_view(&dana, e.id)
+                .await
+                .expect("view")
+                .relation,
+            Relation::Coach
+        );
+
         // Submitted: two reviews go to Riley and Rosa, never to Caleb, who
         // coaches her.
         fill_every_requirement(app, &lena, e.id, Visibility::Private).await;
+        assert_eq!(
+            app.enrollment_view(&dana, e.id)
+                .await
+                .expect("view")
+                .evidence
+                .len(),
+            app.enrollment_view(&lena, e.id)
+                .await
+                .expect("view")
+                .evidence
+                .len(),
+            "the administrator who coaches sees every private item"
+        );
         app.submit(&lena, e.id, lock(app, &lena, e.id).await, &meta)
             .await
             .expect("submit");
