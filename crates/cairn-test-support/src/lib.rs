@@ -8,10 +8,13 @@
 //!   browser-like client (cookies, CSRF tokens from the page) for it.
 //! - [`earning`] fills an enrollment's requirements and issues a whole award
 //!   on the demo content.
+//! - [`interop`] installs the independent verifiers (Node.js, Python) into
+//!   a cache folder and runs them with a JSON job, or skips with a note.
 
 pub mod app;
 pub mod database;
 pub mod earning;
+pub mod interop;
 
 pub use app::{Email, TestApp, TestAppBuilder, TestClient, TestResponse};
 pub use database::{TestDatabase, each_backend, each_database};
