@@ -31,6 +31,7 @@ pub mod recovery;
 pub mod reviewing;
 mod secrets;
 pub mod sponsorships;
+pub mod verifier;
 
 pub use cairn_credentials as credentials;
 pub use cairn_domain as domain;

@@ -13,6 +13,7 @@ mod me;
 mod openapi;
 mod orgs;
 mod sponsorships;
+mod verify;
 
 use crate::WebState;
 use axum::Router;
@@ -147,6 +148,10 @@ pub(crate) fn router() -> Router<WebState> {
         .route(
             "/api/v1/organizations/{slug}/payments/{id}",
             put(sponsorships::update_payment),
+        )
+        .route(
+            "/api/v1/verify",
+            post(verify::verify).layer(DefaultBodyLimit::max(verify::BODY_LIMIT)),
         )
         .merge(earning_routes())
 }

@@ -2,7 +2,7 @@
 
 use super::{
     achievements, authoring_dto as adto, dto, earning as ea, earning_dto as edto, library, me,
-    orgs, sponsorships as sp,
+    orgs, sponsorships as sp, verify,
 };
 use crate::error::{ErrorBody, ErrorDetail, FieldProblem};
 use axum::Json;
@@ -27,6 +27,7 @@ use utoipa::{Modify, OpenApi};
         ea::upload, ea::evidence_file, ea::checklist, ea::review, ea::complete_review, ea::comments, ea::add_comment, ea::evidence_comments,
         ea::add_evidence_comment, ea::notifications, ea::unread, ea::read_all, ea::coaching, ea::invite_partner,
         ea::answer_partner, ea::queue, ea::rules, ea::set_rules,
+        verify::verify,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldProblem, dto::MeDto, dto::EmailDto, dto::TokenDto, dto::CreatedTokenDto, dto::NewTokenDto,
         dto::OrganizationDto, dto::OrganizationPageDto, dto::OrganizationDetailDto, dto::NewOrganizationDto, dto::OrganizationPatchDto,
@@ -47,7 +48,8 @@ use utoipa::{Modify, OpenApi};
         edto::ScoreInputDto, edto::ReviewInputDto, edto::NotificationDto, edto::NotificationsDto, edto::UnreadDto,
         edto::NewPartnerInvitationDto, edto::PartnerInvitationDto, edto::PartnerAnswerDto, edto::PartnershipDto,
         edto::PartnerAnsweredDto, edto::CoachedEnrollmentDto, edto::CoachedLearnerDto, edto::ReviewRulesDto,
-        edto::QueueItemDto, edto::QueueDto)),
+        edto::QueueItemDto, edto::QueueDto,
+        verify::VerifyUrlDto, verify::VerificationDto, verify::CheckDto, verify::OutcomeDto, verify::CredentialSummaryDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "account", description = "The signed-in account"), (name = "organizations", description = "Issuers, departments and members"),
@@ -57,7 +59,8 @@ use utoipa::{Modify, OpenApi};
         (name = "sponsorships", description = "Sponsorships (codes, seats, the grant report) and payments, for an organization's administrators"),
         (name = "earning", description = "Earning a micro-credential: joining, evidence (links, reflections, badges, files streamed as the request body), the checklist, moves through the workflow (`lock_version` guards each), comments and notifications"),
         (name = "reviews", description = "Reviewing submissions against the rubric; an organization's review queue and review rules"),
-        (name = "coaching", description = "Coach partnerships: invitations by email, answers, the coach's dashboard"))
+        (name = "coaching", description = "Coach partnerships: invitations by email, answers, the coach's dashboard"),
+        (name = "verification", description = "Verify any issuer's Open Badges 2.0 or 3.0 credential (no account needed)"))
 )]
 pub(crate) struct ApiDoc;
 

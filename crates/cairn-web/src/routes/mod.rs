@@ -5,7 +5,8 @@
 //! stacks), `earning` (joining, enrollments, evidence, reviews, coaching,
 //! notifications), `reviews` (the review queue and rules), `issuers` (issuer
 //! Profiles, keys, status lists, Open Badges 2.0 documents), `sponsorships`,
-//! `payments`, and `system` (health, metrics, static files).
+//! `payments`, `verifier` (the public verifier: any issuer's credential by
+//! file, paste or address), and `system` (health, metrics, static files).
 
 mod account;
 mod admin;
@@ -22,6 +23,7 @@ mod payments;
 mod reviews;
 mod sponsorships;
 mod system;
+mod verifier;
 
 use crate::WebState;
 use crate::cookies;
@@ -51,6 +53,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(invitations::router())
         .merge(issuers::router())
         .merge(admin::router())
+        .merge(verifier::router())
         .merge(system::router())
 }
 

@@ -14,6 +14,7 @@ mod organizations;
 mod security;
 mod sponsorships;
 mod system;
+mod verifier;
 
 use cairn_test_support::{TestApp, TestAppBuilder, TestClient, each_database};
 use std::future::Future;
