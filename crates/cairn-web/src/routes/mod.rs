@@ -3,7 +3,9 @@
 //! `catalog` (the catalog, micro-credential and stack pages, badge images),
 //! `authoring` (an organization's micro-credentials, levels, templates,
 //! stacks), `earning` (joining, enrollments, evidence, reviews, coaching,
-//! notifications), `reviews` (the review queue and rules), `issuers` (issuer
+//! notifications), `reviews` (the review queue and rules), `badges` (an
+//! award's page, downloads, verification, sharing, certificate, privacy and
+//! revocation), `issuers` (issuer
 //! Profiles, keys, status lists, Open Badges 2.0 documents), `sponsorships`,
 //! `payments`, `verifier` (the public verifier: any issuer's credential by
 //! file, paste or address), and `system` (health, metrics, static files).
@@ -12,6 +14,7 @@ mod account;
 mod admin;
 mod auth;
 mod authoring;
+mod badges;
 mod catalog;
 mod earning;
 mod home;
@@ -47,6 +50,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(authoring::router())
         .merge(earning::router())
         .merge(reviews::router())
+        .merge(badges::router())
         .merge(members::router())
         .merge(sponsorships::router())
         .merge(payments::router())
