@@ -1903,8 +1903,19 @@ impl App {
             .await?
             .ok_or_else(hidden)?;
         let relation = self.relation(viewer, &e).await?;
-        if !relation.may_see(item.visibility, e.state.name() == StateName::Awarded) {
-            return Err(hidden());
+        if !relation.may_see(item.visibility, false) {
+            // Public items open to everyone only through a badge the earner
+            // lets others see.
+            let shown = e.state.name() == StateName::Awarded
+                && self
+                    .store()
+                    .awards()
+                    .of_enrollment(e.id)
+                    .await?
+                    .is_some_and(|a| a.visibility.open_to_others());
+            if !relation.may_see(item.visibility, shown) {
+                return Err(hidden());
+            }
         }
         match item.content {
             EvidenceContent::File {

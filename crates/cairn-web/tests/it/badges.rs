@@ -749,6 +749,14 @@ async fn the_earner_decides_who_sees_the_badge_and_its_results() {
             assert_eq!(lena.get(&path).await.status, 200, "Lena on {path}");
             assert_eq!(dana.get(&path).await.status, 200, "Dana on {path}");
         }
+        // Its public evidence closes with it.
+        let file = format!("/evidence/{}/file", earned.image);
+        assert_eq!(
+            anonymous.get(&file).await.status,
+            404,
+            "a private badge's evidence"
+        );
+        assert_eq!(lena.get(&file).await.status, 200);
         let json = get_accepting(&anonymous, &page, "application/ld+json").await;
         assert_eq!(json.status, 404);
         assert!(
@@ -773,6 +781,11 @@ async fn the_earner_decides_who_sees_the_badge_and_its_results() {
             .assert_status(200)
             .assert_contains(&earned.title)
             .assert_contains("<meta name=\"robots\" content=\"noindex\">");
+        assert_eq!(
+            anonymous.get(&file).await.status,
+            200,
+            "unlisted: the link opens it"
+        );
 
         // Public with the results shared: strangers see the rubric results.
         lena.submit(
