@@ -9,6 +9,7 @@ pub mod admin;
 pub mod api_tokens;
 mod audit;
 pub mod awards;
+pub mod backpack;
 pub mod catalog;
 pub mod clock;
 pub mod coaching;

@@ -103,4 +103,6 @@ id_type!(
     IssuerKeyId,
     /// A Bitstring status list.
     StatusListId,
+    /// A badge a person imported into their backpack from elsewhere.
+    ImportedBadgeId,
 );

@@ -99,6 +99,11 @@ const UNIQUE_INDEXES: &[(&str, &str)] = &[
         "ux_award_requests_enrollment",
         "award_requests.enrollment_id",
     ),
+    ("ux_profiles_handle", "profiles.handle"),
+    (
+        "ux_imported_badges_user_fingerprint",
+        "imported_badges.user_id, imported_badges.fingerprint",
+    ),
 ];
 
 impl From<DbErr> for StoreError {

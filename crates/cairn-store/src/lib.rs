@@ -9,6 +9,7 @@ pub mod achievements;
 pub mod api_tokens;
 pub mod audit;
 pub mod awards;
+pub mod backpack;
 pub mod blobs;
 mod dialect;
 pub mod email_tokens;
@@ -224,6 +225,9 @@ pub trait Repos {
     }
     fn awards(&self) -> awards::Awards<'_, Self::Conn> {
         awards::Awards(self.conn())
+    }
+    fn backpack(&self) -> backpack::Backpack<'_, Self::Conn> {
+        backpack::Backpack(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

@@ -8,6 +8,7 @@ mod m0002_achievements;
 mod m0003_earning;
 mod m0004_awards;
 mod m0005_review_queue;
+mod m0006_backpack;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_earning::Migration),
             Box::new(m0004_awards::Migration),
             Box::new(m0005_review_queue::Migration),
+            Box::new(m0006_backpack::Migration),
         ]
     }
 }

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod achievements;
+mod backpack;
 mod enrollments;
 mod jobs;
 mod organizations;

@@ -5,6 +5,7 @@
 
 mod achievements;
 mod authoring_dto;
+mod backpack;
 mod dto;
 mod earning;
 mod earning_dto;
@@ -154,6 +155,38 @@ pub(crate) fn router() -> Router<WebState> {
             post(verify::verify).layer(DefaultBodyLimit::max(verify::BODY_LIMIT)),
         )
         .merge(earning_routes())
+        .merge(backpack_routes())
+}
+
+/// The caller's backpack: badges and their visibility, imported badges,
+/// the public profile, the transcript and the export.
+fn backpack_routes() -> Router<WebState> {
+    Router::new()
+        .route("/api/v1/me/badges", get(backpack::badges))
+        .route(
+            "/api/v1/me/badges/{id}/visibility",
+            put(backpack::set_visibility),
+        )
+        .route(
+            "/api/v1/me/imported-badges",
+            get(backpack::imported)
+                .post(backpack::import)
+                .layer(DefaultBodyLimit::max(backpack::IMPORT_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/me/imported-badges/from-url",
+            post(backpack::import_url),
+        )
+        .route(
+            "/api/v1/me/imported-badges/{id}",
+            patch(backpack::update_imported).delete(backpack::remove_imported),
+        )
+        .route(
+            "/api/v1/me/profile",
+            get(backpack::profile).put(backpack::save_profile),
+        )
+        .route("/api/v1/me/transcript", get(backpack::transcript))
+        .route("/api/v1/me/export", get(backpack::export))
 }
 
 /// Joining, enrollments, evidence, moves, reviews, comments,

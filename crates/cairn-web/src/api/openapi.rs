@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use super::{
-    achievements, authoring_dto as adto, dto, earning as ea, earning_dto as edto, library, me,
-    orgs, sponsorships as sp, verify,
+    achievements, authoring_dto as adto, backpack as bp, dto, earning as ea, earning_dto as edto,
+    library, me, orgs, sponsorships as sp, verify,
 };
 use crate::error::{ErrorBody, ErrorDetail, FieldProblem};
 use axum::Json;
@@ -27,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         ea::upload, ea::evidence_file, ea::checklist, ea::review, ea::complete_review, ea::comments, ea::add_comment, ea::evidence_comments,
         ea::add_evidence_comment, ea::notifications, ea::unread, ea::read_all, ea::coaching, ea::invite_partner,
         ea::answer_partner, ea::queue, ea::rules, ea::set_rules,
+        bp::badges, bp::set_visibility, bp::imported, bp::import, bp::import_url, bp::update_imported, bp::remove_imported,
+        bp::profile, bp::save_profile, bp::transcript, bp::export,
         verify::verify,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldProblem, dto::MeDto, dto::EmailDto, dto::TokenDto, dto::CreatedTokenDto, dto::NewTokenDto,
@@ -49,6 +51,8 @@ use utoipa::{Modify, OpenApi};
         edto::NewPartnerInvitationDto, edto::PartnerInvitationDto, edto::PartnerAnswerDto, edto::PartnershipDto,
         edto::PartnerAnsweredDto, edto::CoachedEnrollmentDto, edto::CoachedLearnerDto, edto::ReviewRulesDto,
         edto::QueueItemDto, edto::QueueDto,
+        bp::BadgeDto, bp::VisibilityDto, bp::ImportCheckDto, bp::ImportedBadgeDto, bp::ImportUrlDto, bp::ShownDto,
+        bp::ProfileDto, bp::ProfileInputDto,
         verify::VerifyUrlDto, verify::VerificationDto, verify::CheckDto, verify::OutcomeDto, verify::CredentialSummaryDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
@@ -60,7 +64,8 @@ use utoipa::{Modify, OpenApi};
         (name = "earning", description = "Earning a micro-credential: joining, evidence (links, reflections, badges, files streamed as the request body), the checklist, moves through the workflow (`lock_version` guards each), comments and notifications"),
         (name = "reviews", description = "Reviewing submissions against the rubric; an organization's review queue and review rules"),
         (name = "coaching", description = "Coach partnerships: invitations by email, answers, the coach's dashboard"),
-        (name = "verification", description = "Verify any issuer's Open Badges 2.0 or 3.0 credential (no account needed)"))
+        (name = "verification", description = "Verify any issuer's Open Badges 2.0 or 3.0 credential (no account needed)"),
+        (name = "backpack", description = "Your backpack: your badges and who sees each, badges imported from elsewhere (verified on import), your public profile, your CLR 2.0 transcript and the export of everything"))
 )]
 pub(crate) struct ApiDoc;
 

@@ -8,12 +8,15 @@
 //! revocation), `issuers` (issuer
 //! Profiles, keys, status lists, Open Badges 2.0 documents), `sponsorships`,
 //! `payments`, `verifier` (the public verifier: any issuer's credential by
-//! file, paste or address), and `system` (health, metrics, static files).
+//! file, paste or address), `backpack` (the earner's badges, imports,
+//! export, public profile, and the platform's transcript issuer), and
+//! `system` (health, metrics, static files).
 
 mod account;
 mod admin;
 mod auth;
 mod authoring;
+mod backpack;
 mod badges;
 mod catalog;
 mod earning;
@@ -49,6 +52,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(catalog::router())
         .merge(authoring::router())
         .merge(earning::router())
+        .merge(backpack::router())
         .merge(reviews::router())
         .merge(badges::router())
         .merge(members::router())

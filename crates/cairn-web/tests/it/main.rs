@@ -7,6 +7,7 @@ mod api;
 mod api_achievements;
 mod api_earning;
 mod authoring;
+mod backpack;
 mod badges;
 mod earning;
 mod earning_access;
