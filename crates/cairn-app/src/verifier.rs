@@ -1225,6 +1225,8 @@ impl<'a> Gatherer<'a> {
         let id = |text: &str| uuid::Uuid::parse_str(text).ok();
         let app = self.app;
         let answer = match segments.as_slice() {
+            ["issuers", "platform"] => app.platform_issuer_document().map(Local::Json),
+            ["issuers", "platform", "keys", "1"] => Ok(Local::Json(app.platform_key_document())),
             ["issuers", org] => match id(org) {
                 Some(org) => app
                     .issuer_profile(OrganizationId(org))

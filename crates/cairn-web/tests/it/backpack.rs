@@ -17,6 +17,7 @@ use cairn_app::credentials::keys::DocumentResolver;
 use cairn_app::credentials::verify::{self, Outcome};
 use cairn_app::demo::{DEMO_EMAIL_DOMAIN, DEMO_PASSWORD};
 use cairn_app::library::StackForm;
+use cairn_app::verifier::VerifyInput;
 use cairn_app::{App, RequestMeta};
 use cairn_domain::AchievementId;
 use cairn_store::Repos;
@@ -801,6 +802,13 @@ async fn the_backpack_through_the_api() {
             .await;
         transcript.assert_status(200);
         let report = verify_transcript(&test, transcript.text.as_bytes()).await;
+        assert!(report.verified(), "{:#?}", report.checks);
+        // Cairn's own verifier reads the platform's documents too.
+        let report = test
+            .app
+            .verify_credential(VerifyInput::Bytes(transcript.text.clone().into_bytes()))
+            .await
+            .expect("verification");
         assert!(report.verified(), "{:#?}", report.checks);
         let response = client
             .http()
