@@ -247,6 +247,7 @@ impl App {
         tx.users()
             .mark_email_verified(stored.id, self.now())
             .await?;
+        self.attach_awards_to(&tx, user_id, &email).await?;
         let session = self.start_session(&tx, user_id, meta).await?;
         self.audit(
             &tx,

@@ -38,6 +38,15 @@ pub const ISSUE_JOB: &str = "award.issue";
 
 /// The algorithm of the keys Data Integrity proofs are made with.
 pub const ED25519: &str = "Ed25519";
+pub static PROF: [std::sync::atomic::AtomicU64; 8] =
+    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
+fn prof(i: usize, t: &mut std::time::Instant) {
+    PROF[i].fetch_add(
+        t.elapsed().as_micros() as u64,
+        std::sync::atomic::Ordering::Relaxed,
+    );
+    *t = std::time::Instant::now();
+}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct IssueJob {
@@ -91,13 +100,39 @@ pub enum Origin {
         lock: u32,
         next: State,
     },
-    /// A row of a bulk award.
-    Bulk,
+    /// A row of a bulk award: the row is marked issued with the award.
+    Bulk { row: cairn_domain::BulkRowId },
     /// The renewal of an earlier award, which is linked to the new one.
     Renewal { of: AwardId },
 }
 
+/// What every award of one micro-credential version shares — the
+/// organization's signing key and the badge artwork to bake — read once
+/// and reused for each award of a bulk award.
+#[derive(Clone)]
+pub(crate) struct Prepared {
+    key_row: IssuerKey,
+    key: SigningKey,
+    image: std::sync::Arc<(Vec<u8>, String)>,
+}
+
 impl App {
+    /// Reads the signing key and the artwork for awards of `version`.
+    pub(crate) async fn prepare_issue(
+        &self,
+        org: OrganizationId,
+        achievement: &cairn_store::achievements::Achievement,
+        version: &cairn_store::achievements::AchievementVersion,
+    ) -> AppResult<Prepared> {
+        let (key_row, key) = self.signing_key(org).await?;
+        let image = self.badge_artwork(achievement, version).await?;
+        Ok(Prepared {
+            key_row,
+            key,
+            image: std::sync::Arc::new(image),
+        })
+    }
+
     /// The permanent URL of an organization as an issuer (its Profile).
     pub fn issuer_url(&self, org: OrganizationId) -> String {
         self.url(&format!("/issuers/{org}"))
@@ -428,10 +463,28 @@ impl App {
     /// email with the badge attached), all in one transaction. Returns the
     /// award issued under that key before, if there is one.
     pub(crate) async fn issue_new(&self, n: NewAward) -> AppResult<AwardId> {
+        if let Some(done) = self.store().awards().by_issue_key(&n.issue_key).await? {
+            return Ok(done.id);
+        }
+        let prepared = self
+            .prepare_issue(n.organization.id, &n.achievement, &n.version)
+            .await?;
+        self.issue_prepared(n, &prepared).await
+    }
+
+    /// [`App::issue_new`] with the key and artwork read beforehand (they
+    /// must be those of the award's organization and version).
+    pub(crate) async fn issue_prepared(
+        &self,
+        n: NewAward,
+        prepared: &Prepared,
+    ) -> AppResult<AwardId> {
         let store = self.store();
+        let mut tp = std::time::Instant::now();
         if let Some(done) = store.awards().by_issue_key(&n.issue_key).await? {
             return Ok(done.id);
         }
+        prof(0, &mut tp);
         let (org, achievement, version) = (&n.organization, &n.achievement, &n.version);
         let award_id = AwardId(App::new_id());
         let issued_at = cairn_store::truncate_to_micros(n.issued_at.unwrap_or_else(|| self.now()));
@@ -440,11 +493,13 @@ impl App {
             .valid_months
             .and_then(|m| issued_at.checked_add_months(chrono::Months::new(m)));
         let salt = cairn_credentials::ob2::random_salt();
-        let (key_row, key) = self.signing_key(org.id).await?;
-        let image = self.badge_artwork(achievement, version).await?;
+        let (key_row, key) = (&prepared.key_row, prepared.key.clone());
+        let image = std::sync::Arc::clone(&prepared.image);
 
         let tx = store.begin().await?;
+        prof(1, &mut tp);
         let (list_id, index) = self.allocate_status(&tx, org.id).await?;
+        prof(2, &mut tp);
         let issue = Issue {
             award_id,
             org,
@@ -475,14 +530,16 @@ impl App {
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Internal)?;
+        prof(3, &mut tp);
         let png_key = format!("awards/{award_id}/badge.png");
         let svg_key = format!("awards/{award_id}/badge.svg");
         self.blobs().put(&png_key, &png).await?;
         self.blobs().put(&svg_key, svg.as_bytes()).await?;
+        prof(4, &mut tp);
         let (enrollment_id, renews_id) = match &n.origin {
             Origin::Request { enrollment, .. } => (Some(*enrollment), None),
             Origin::Renewal { of } => (None, Some(*of)),
-            Origin::Bulk => (None, None),
+            Origin::Bulk { .. } => (None, None),
         };
         let award = Award {
             id: award_id,
@@ -526,7 +583,24 @@ impl App {
                     .await?;
             }
             Origin::Renewal { of } => tx.awards().set_renewed_by(of, award_id).await?,
-            Origin::Bulk => {}
+            Origin::Bulk { row } => {
+                let settled = tx
+                    .bulk()
+                    .settle(
+                        row,
+                        cairn_store::bulk::RowStatus::Issued,
+                        Some(award_id),
+                        None,
+                        self.now(),
+                    )
+                    .await?;
+                if !settled {
+                    return Err(AppError::Conflict {
+                        field: None,
+                        message: "This row of the bulk award was settled meanwhile.".into(),
+                    });
+                }
+            }
         }
         tx.achievements().count_award(achievement.id, 1).await?;
         if let Some(user) = n.user_id {
@@ -544,8 +618,20 @@ impl App {
             self.release_waiting_awards(&tx, user, achievement.id)
                 .await?;
         }
+        let account = match n.user_id {
+            Some(_) => String::new(),
+            None if self.settings().signups_open => format!(
+                "Keep your badges together: create a free Cairn account with this address ({}) and this badge is in it as soon as you confirm the address:\n\n{}\n\n",
+                n.recipient_email,
+                self.url("/signup")
+            ),
+            None => format!(
+                "If you get a Cairn account with this address ({}), this badge will be in it as soon as you confirm the address.\n\n",
+                n.recipient_email
+            ),
+        };
         let text = format!(
-            "Hello {},\n\nCongratulations: {} awards you “{}”.\n\nYour badge, with its verification and sharing links:\n\n{}\n\nThe badge image attached here carries your signed credential inside it; any Open Badges verifier can read it.\n\n—\nCairn · micro-credentials with evidence behind them\n",
+            "Hello {},\n\nCongratulations: {} awards you “{}”.\n\nYour badge, with its verification and sharing links:\n\n{}\n\nThe badge image attached here carries your signed credential inside it; any Open Badges verifier can read it.\n\n{account}—\nCairn · micro-credentials with evidence behind them\n",
             n.earner_name,
             org.name,
             achievement.title,
@@ -572,7 +658,9 @@ impl App {
             serde_json::json!({"award": award_id, "key": n.issue_key, "source": n.source.as_str()}),
         )
         .await?;
+        prof(5, &mut tp);
         tx.commit().await?;
+        prof(6, &mut tp);
         self.wake_worker();
         Ok(award_id)
     }

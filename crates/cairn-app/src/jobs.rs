@@ -55,6 +55,7 @@ impl App {
         match job.kind.as_str() {
             EMAIL_JOB => self.deliver_email(job).await,
             crate::issuing::ISSUE_JOB => self.run_issue_job(job).await,
+            crate::bulk::BULK_JOB => self.run_bulk_job(job).await,
             other => anyhow::bail!("unknown job kind {other:?}"),
         }
     }

@@ -10,6 +10,7 @@ pub mod api_tokens;
 mod audit;
 pub mod awards;
 pub mod backpack;
+pub mod bulk;
 pub mod catalog;
 pub mod clock;
 pub mod coaching;

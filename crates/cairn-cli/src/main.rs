@@ -1,8 +1,10 @@
 //! `cairn`: the one binary. `serve` runs the platform (web server and job
 //! worker), `migrate` brings the database up to date, `demo` loads sample
-//! organizations and log-ins into an empty database, `config example`
+//! organizations and log-ins into an empty database, `award import` awards
+//! a micro-credential to the people of a CSV file, `config example`
 //! prints every setting with its default.
 
+mod award;
 mod badges;
 mod config;
 mod demo;
@@ -54,6 +56,11 @@ enum Command {
     Bake(badges::BakeArgs),
     /// Print the credential baked into a PNG or SVG image.
     Unbake(badges::UnbakeArgs),
+    /// Award micro-credentials from the command line.
+    Award {
+        #[command(subcommand)]
+        command: award::AwardCommand,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -82,6 +89,7 @@ fn main() -> ExitCode {
         Command::Serve { demo } => run(cli.config.as_deref(), |config| serve::serve(config, demo)),
         Command::Demo => run(cli.config.as_deref(), demo::load),
         Command::Migrate => run(cli.config.as_deref(), serve::migrate),
+        Command::Award { command } => award::main(cli.config.as_deref(), command),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -105,4 +105,8 @@ id_type!(
     StatusListId,
     /// A badge a person imported into their backpack from elsewhere.
     ImportedBadgeId,
+    /// A file of people an administrator awards a micro-credential to.
+    BulkImportId,
+    /// One person (one row) of a bulk award.
+    BulkRowId,
 );

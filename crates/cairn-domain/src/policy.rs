@@ -52,6 +52,9 @@ pub enum Action {
     /// Assign one of the organization's coaches to a learner, or end such
     /// an assignment.
     AssignCoaches { roles: RoleSet },
+    /// Award a micro-credential to many people from a file (which emails
+    /// each of them), check such a file, and follow past bulk awards.
+    AwardInBulk { roles: RoleSet },
 }
 
 /// Why an action was refused.
@@ -79,7 +82,7 @@ pub fn authorize(actor: &Actor, action: Action) -> Result<(), Denied> {
         | Action::ManageDepartments { roles }
         | Action::ViewMembers { roles }
         | Action::ChangeMemberRoles { roles } => org_admin(roles),
-        Action::InviteMembers { roles } => {
+        Action::InviteMembers { roles } | Action::AwardInBulk { roles } => {
             if org_admin(roles) && !actor.email_verified && !actor.platform_admin {
                 return Err(Denied::EmailNotVerified);
             }
@@ -375,5 +378,37 @@ mod tests {
         assert!(open(admin()) && open(RoleSet::of([Role::Reviewer])));
         assert!(!open(RoleSet::of([Role::Coach])) && !open(RoleSet::of([Role::Author])));
         assert!(!open(member()) && !open(RoleSet::NONE));
+    }
+
+    #[test]
+    fn bulk_awards_are_for_admins_with_a_verified_email() {
+        only_org_admins(|roles| Action::AwardInBulk { roles });
+        let unverified = Actor {
+            email_verified: false,
+            ..actor()
+        };
+        assert_eq!(
+            authorize(&unverified, Action::AwardInBulk { roles: admin() }),
+            Err(Denied::EmailNotVerified)
+        );
+        assert_eq!(
+            authorize(
+                &unverified,
+                Action::AwardInBulk {
+                    roles: RoleSet::of([Role::Author])
+                }
+            ),
+            Err(Denied::NotPermitted)
+        );
+        let unverified_platform_admin = Actor {
+            email_verified: false,
+            ..platform_admin()
+        };
+        assert!(can(
+            &unverified_platform_admin,
+            Action::AwardInBulk {
+                roles: RoleSet::NONE
+            }
+        ));
     }
 }

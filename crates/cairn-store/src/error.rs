@@ -99,6 +99,11 @@ const UNIQUE_INDEXES: &[(&str, &str)] = &[
         "ux_award_requests_enrollment",
         "award_requests.enrollment_id",
     ),
+    ("ux_awards_issue_key", "awards.issue_key"),
+    (
+        "ux_bulk_import_rows_import_email",
+        "bulk_import_rows.import_id, bulk_import_rows.email",
+    ),
     ("ux_profiles_handle", "profiles.handle"),
     (
         "ux_imported_badges_user_fingerprint",

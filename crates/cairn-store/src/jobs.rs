@@ -196,6 +196,19 @@ impl<C: ConnectionTrait> Jobs<'_, C> {
         Ok(())
     }
 
+    /// Moves the end of a running job's claim to `until`: a long job renews
+    /// it as it goes, so that when its worker dies another takes the job
+    /// over soon. `false` when the job is not running any more.
+    pub async fn renew_lease(&self, id: JobId, until: DateTime<Utc>) -> StoreResult<bool> {
+        let result = job::Entity::update_many()
+            .col_expr(job::Column::LockedUntil, Expr::value(Some(until)))
+            .filter(job::Column::Id.eq(id.0))
+            .filter(job::Column::Status.eq(JobStatus::Running.as_str()))
+            .exec(self.db)
+            .await?;
+        Ok(result.rows_affected == 1)
+    }
+
     /// Records a failed attempt: the job runs again at `retry_at`, or is
     /// dead when `retry_at` is `None`.
     pub async fn fail(

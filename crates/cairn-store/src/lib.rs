@@ -11,6 +11,7 @@ pub mod audit;
 pub mod awards;
 pub mod backpack;
 pub mod blobs;
+pub mod bulk;
 mod dialect;
 pub mod email_tokens;
 pub mod enrollments;
@@ -228,6 +229,9 @@ pub trait Repos {
     }
     fn backpack(&self) -> backpack::Backpack<'_, Self::Conn> {
         backpack::Backpack(self.conn())
+    }
+    fn bulk(&self) -> bulk::Bulk<'_, Self::Conn> {
+        bulk::Bulk(self.conn())
     }
     fn rate_limits(&self) -> rate_limits::RateLimits<'_, Self::Conn> {
         rate_limits::RateLimits(self.conn())

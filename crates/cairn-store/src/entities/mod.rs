@@ -9,6 +9,8 @@ pub mod api_token;
 pub mod audit_event;
 pub mod award;
 pub mod award_request;
+pub mod bulk_import;
+pub mod bulk_import_row;
 pub mod checklist_tick;
 pub mod comment;
 pub mod department;

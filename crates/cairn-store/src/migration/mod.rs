@@ -9,6 +9,7 @@ mod m0003_earning;
 mod m0004_awards;
 mod m0005_review_queue;
 mod m0006_backpack;
+mod m0007_bulk_awards;
 
 /// Every migration, in order.
 #[derive(Debug)]
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_awards::Migration),
             Box::new(m0005_review_queue::Migration),
             Box::new(m0006_backpack::Migration),
+            Box::new(m0007_bulk_awards::Migration),
         ]
     }
 }

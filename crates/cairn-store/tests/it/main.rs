@@ -4,6 +4,7 @@
 mod accounts;
 mod achievements;
 mod backpack;
+mod bulk;
 mod enrollments;
 mod jobs;
 mod organizations;

@@ -6,6 +6,7 @@
 mod achievements;
 mod authoring_dto;
 mod backpack;
+mod bulk;
 mod dto;
 mod earning;
 mod earning_dto;
@@ -54,6 +55,14 @@ pub(crate) fn router() -> Router<WebState> {
             "/api/v1/organizations/{slug}/achievements/import",
             post(achievements::import)
                 .layer(DefaultBodyLimit::max(achievements::UPLOAD_BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/achievements/{id}/bulk-awards",
+            post(bulk::start).layer(DefaultBodyLimit::max(bulk::BODY_LIMIT)),
+        )
+        .route(
+            "/api/v1/organizations/{slug}/achievements/{id}/bulk-awards/{import}",
+            get(bulk::show),
         )
         .route(
             "/api/v1/achievements/{id}",

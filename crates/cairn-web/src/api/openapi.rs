@@ -1,8 +1,8 @@
 //! The OpenAPI document, generated from the handlers' annotations.
 
 use super::{
-    achievements, authoring_dto as adto, backpack as bp, dto, earning as ea, earning_dto as edto,
-    library, me, orgs, sponsorships as sp, verify,
+    achievements, authoring_dto as adto, backpack as bp, bulk, dto, earning as ea,
+    earning_dto as edto, library, me, orgs, sponsorships as sp, verify,
 };
 use crate::error::{ErrorBody, ErrorDetail, FieldProblem};
 use axum::Json;
@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         bp::badges, bp::set_visibility, bp::imported, bp::import, bp::import_url, bp::update_imported, bp::remove_imported,
         bp::profile, bp::save_profile, bp::transcript, bp::export,
         verify::verify,
+        bulk::start, bulk::show,
     ),
     components(schemas(ErrorBody, ErrorDetail, FieldProblem, dto::MeDto, dto::EmailDto, dto::TokenDto, dto::CreatedTokenDto, dto::NewTokenDto,
         dto::OrganizationDto, dto::OrganizationPageDto, dto::OrganizationDetailDto, dto::NewOrganizationDto, dto::OrganizationPatchDto,
@@ -53,7 +54,8 @@ use utoipa::{Modify, OpenApi};
         edto::QueueItemDto, edto::QueueDto,
         bp::BadgeDto, bp::VisibilityDto, bp::ImportCheckDto, bp::ImportedBadgeDto, bp::ImportUrlDto, bp::ShownDto,
         bp::ProfileDto, bp::ProfileInputDto,
-        verify::VerifyUrlDto, verify::VerificationDto, verify::CheckDto, verify::OutcomeDto, verify::CredentialSummaryDto)),
+        verify::VerifyUrlDto, verify::VerificationDto, verify::CheckDto, verify::OutcomeDto, verify::CredentialSummaryDto,
+        bulk::BulkProblemDto, bulk::BulkCheckDto, bulk::BulkRowDto, bulk::BulkImportDto)),
     modifiers(&BearerAuth),
     security(("bearer" = [])),
     tags((name = "account", description = "The signed-in account"), (name = "organizations", description = "Issuers, departments and members"),
@@ -64,8 +66,9 @@ use utoipa::{Modify, OpenApi};
         (name = "earning", description = "Earning a micro-credential: joining, evidence (links, reflections, badges, files streamed as the request body), the checklist, moves through the workflow (`lock_version` guards each), comments and notifications"),
         (name = "reviews", description = "Reviewing submissions against the rubric; an organization's review queue and review rules"),
         (name = "coaching", description = "Coach partnerships: invitations by email, answers, the coach's dashboard"),
+        (name = "backpack", description = "Your backpack: your badges and who sees each, badges imported from elsewhere (verified on import), your public profile, your CLR 2.0 transcript and the export of everything"),
         (name = "verification", description = "Verify any issuer's Open Badges 2.0 or 3.0 credential (no account needed)"),
-        (name = "backpack", description = "Your backpack: your badges and who sees each, badges imported from elsewhere (verified on import), your public profile, your CLR 2.0 transcript and the export of everything"))
+        (name = "bulk awards", description = "Award a micro-credential to many people from a CSV file, for an organization's administrators: check the file, award, follow the progress"))
 )]
 pub(crate) struct ApiDoc;
 

@@ -18,6 +18,7 @@ mod auth;
 mod authoring;
 mod backpack;
 mod badges;
+mod bulk;
 mod catalog;
 mod earning;
 mod home;
@@ -55,6 +56,7 @@ pub(crate) fn router() -> Router<WebState> {
         .merge(backpack::router())
         .merge(reviews::router())
         .merge(badges::router())
+        .merge(bulk::router())
         .merge(members::router())
         .merge(sponsorships::router())
         .merge(payments::router())

@@ -9,6 +9,7 @@ mod api_earning;
 mod authoring;
 mod backpack;
 mod badges;
+mod bulk;
 mod earning;
 mod earning_access;
 mod issuers;
