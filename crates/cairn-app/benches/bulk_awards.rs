@@ -88,6 +88,7 @@ async fn on(db: TestDatabase, engine: &'static str, rows: usize, file: &str) -> 
             signups_open: true,
             open_organization_creation: false,
             key_secret: "bulk-award benchmark secret, not for production".into(),
+            did_web: false,
         },
         Mailer::outbox(&outbox, "Cairn <cairn@example.org>").expect("outbox"),
     );
@@ -130,13 +131,6 @@ async fn on(db: TestDatabase, engine: &'static str, rows: usize, file: &str) -> 
         }
     }
     let issue = t.elapsed();
-    println!(
-        "PROF {engine}: {:?}",
-        cairn_app::issuing::PROF
-            .iter()
-            .map(|a| a.swap(0, std::sync::atomic::Ordering::Relaxed) / rows as u64)
-            .collect::<Vec<_>>()
-    );
     let emails_during = outbox_count(&outbox) - before;
 
     let t = Instant::now();

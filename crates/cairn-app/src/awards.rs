@@ -80,6 +80,37 @@ impl App {
         Ok(doc)
     }
 
+    /// The organization's DID document (`<issuer URL>/did.json`) when the
+    /// server identifies issuers by did:web: every Ed25519 key it ever
+    /// signed with, as `<did>#<key id>`, so badges signed before a key
+    /// change keep verifying.
+    pub async fn issuer_did_document(&self, org: OrganizationId) -> AppResult<Value> {
+        let did = self.issuer_did(org).ok_or_else(|| {
+            AppError::not_found(
+                "This server does not identify its issuers by did:web, so the DID document",
+            )
+        })?;
+        self.store()
+            .organizations()
+            .get(org)
+            .await?
+            .ok_or_else(|| AppError::not_found("The issuer"))?;
+        let entries: Vec<keys::KeyEntry> = self
+            .store()
+            .awards()
+            .keys_of(org)
+            .await?
+            .into_iter()
+            .filter(|k| k.algorithm == crate::issuing::ED25519)
+            .map(|k| keys::KeyEntry {
+                fragment: k.id.to_string(),
+                public_key_multibase: k.public_key,
+                revoked: None,
+            })
+            .collect();
+        Ok(keys::did_web_document(&did, &entries))
+    }
+
     /// Where a person reading an issuer's URL in a browser is sent: the
     /// organization's page.
     pub async fn issuer_page(&self, org: OrganizationId) -> AppResult<String> {
@@ -125,12 +156,12 @@ impl App {
             .map_err(|e| AppError::Internal(anyhow::anyhow!("status list {id}: {e}")))?;
         let unsigned = status::list_credential_unsigned(
             &self.status_list_url(id),
-            &self.issuer_url(list.organization_id),
+            &self.issuer_id(list.organization_id),
             list.updated_at,
             &bits,
         );
         let (key_row, key) = self.signing_key(list.organization_id).await?;
-        let method = self.key_url(list.organization_id, key_row.id);
+        let method = self.key_method(list.organization_id, key_row.id);
         let created = list.updated_at;
         tokio::task::spawn_blocking(move || {
             proof::sign(
@@ -248,6 +279,9 @@ impl App {
         let mut documents = BTreeMap::new();
         let profile = self.issuer_profile(award.organization_id).await?;
         documents.insert(self.issuer_url(award.organization_id), profile);
+        if let Some(did) = self.issuer_did(award.organization_id) {
+            documents.insert(did, self.issuer_did_document(award.organization_id).await?);
+        }
         for k in store.awards().keys_of(award.organization_id).await? {
             if k.algorithm == crate::issuing::ED25519 {
                 documents.insert(

@@ -38,15 +38,6 @@ pub const ISSUE_JOB: &str = "award.issue";
 
 /// The algorithm of the keys Data Integrity proofs are made with.
 pub const ED25519: &str = "Ed25519";
-pub static PROF: [std::sync::atomic::AtomicU64; 8] =
-    [const { std::sync::atomic::AtomicU64::new(0) }; 8];
-fn prof(i: usize, t: &mut std::time::Instant) {
-    PROF[i].fetch_add(
-        t.elapsed().as_micros() as u64,
-        std::sync::atomic::Ordering::Relaxed,
-    );
-    *t = std::time::Instant::now();
-}
 
 #[derive(Debug, Serialize, Deserialize)]
 struct IssueJob {
@@ -136,6 +127,31 @@ impl App {
     /// The permanent URL of an organization as an issuer (its Profile).
     pub fn issuer_url(&self, org: OrganizationId) -> String {
         self.url(&format!("/issuers/{org}"))
+    }
+
+    /// The organization's `did:web` (`did:web:<host>:issuers:<id>`, whose
+    /// DID document is `<issuer URL>/did.json`) when the server identifies
+    /// issuers by did:web; `None` otherwise.
+    pub fn issuer_did(&self, org: OrganizationId) -> Option<String> {
+        if !self.settings().did_web {
+            return None;
+        }
+        keys::url_to_did_web(&self.issuer_url(org)).ok()
+    }
+
+    /// The id new credentials give their issuer: its `did:web` where the
+    /// server is configured for it, else the issuer URL.
+    pub fn issuer_id(&self, org: OrganizationId) -> String {
+        self.issuer_did(org).unwrap_or_else(|| self.issuer_url(org))
+    }
+
+    /// The verification method new proofs name for one of the
+    /// organization's keys: `<did>#<key>` under did:web, else the key's URL.
+    pub fn key_method(&self, org: OrganizationId, key: IssuerKeyId) -> String {
+        match self.issuer_did(org) {
+            Some(did) => format!("{did}#{key}"),
+            None => self.key_url(org, key),
+        }
     }
 
     /// The permanent URL of one of an organization's keys.
@@ -480,11 +496,9 @@ impl App {
         prepared: &Prepared,
     ) -> AppResult<AwardId> {
         let store = self.store();
-        let mut tp = std::time::Instant::now();
         if let Some(done) = store.awards().by_issue_key(&n.issue_key).await? {
             return Ok(done.id);
         }
-        prof(0, &mut tp);
         let (org, achievement, version) = (&n.organization, &n.achievement, &n.version);
         let award_id = AwardId(App::new_id());
         let issued_at = cairn_store::truncate_to_micros(n.issued_at.unwrap_or_else(|| self.now()));
@@ -497,9 +511,7 @@ impl App {
         let image = std::sync::Arc::clone(&prepared.image);
 
         let tx = store.begin().await?;
-        prof(1, &mut tp);
         let (list_id, index) = self.allocate_status(&tx, org.id).await?;
-        prof(2, &mut tp);
         let issue = Issue {
             award_id,
             org,
@@ -513,7 +525,7 @@ impl App {
             evidence: n.evidence.clone(),
         };
         let unsigned = self.credential(&issue, list_id, index).to_json();
-        let method = self.key_url(org.id, key_row.id);
+        let method = self.key_method(org.id, key_row.id);
         let (signed, png, svg) = tokio::task::spawn_blocking(move || {
             let signed = proof::sign(
                 &unsigned,
@@ -530,12 +542,10 @@ impl App {
         .await
         .map_err(|e| AppError::Internal(e.into()))?
         .map_err(AppError::Internal)?;
-        prof(3, &mut tp);
         let png_key = format!("awards/{award_id}/badge.png");
         let svg_key = format!("awards/{award_id}/badge.svg");
         self.blobs().put(&png_key, &png).await?;
         self.blobs().put(&svg_key, svg.as_bytes()).await?;
-        prof(4, &mut tp);
         let (enrollment_id, renews_id) = match &n.origin {
             Origin::Request { enrollment, .. } => (Some(*enrollment), None),
             Origin::Renewal { of } => (None, Some(*of)),
@@ -658,9 +668,7 @@ impl App {
             serde_json::json!({"award": award_id, "key": n.issue_key, "source": n.source.as_str()}),
         )
         .await?;
-        prof(5, &mut tp);
         tx.commit().await?;
-        prof(6, &mut tp);
         self.wake_worker();
         Ok(award_id)
     }
@@ -807,7 +815,7 @@ impl App {
                 })
                 .collect();
         }
-        let mut issuer = ob3::Profile::new(self.issuer_url(i.org.id), i.org.name.clone());
+        let mut issuer = ob3::Profile::new(self.issuer_id(i.org.id), i.org.name.clone());
         issuer.url = Some(
             i.org
                 .website

@@ -63,6 +63,10 @@ pub struct AppSettings {
     /// key-encryption key is derived from it). Changing it makes sealed
     /// keys unreadable.
     pub key_secret: String,
+    /// Whether credentials name their issuer by `did:web` (derived from the
+    /// issuer URL, so `public_url` must be `https://`) rather than by the
+    /// issuer URL. Credentials keep the identifier they were issued with.
+    pub did_web: bool,
 }
 
 /// What is known about the request behind a use case, for audit and

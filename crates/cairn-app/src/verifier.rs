@@ -1234,6 +1234,13 @@ impl<'a> Gatherer<'a> {
                     .map(Local::Json),
                 None => Err(AppError::not_found("The issuer")),
             },
+            ["issuers", org, "did.json"] => match id(org) {
+                Some(org) => app
+                    .issuer_did_document(OrganizationId(org))
+                    .await
+                    .map(Local::Json),
+                None => Err(AppError::not_found("The issuer")),
+            },
             ["issuers", org, "keys", key] => match (id(org), id(key)) {
                 (Some(org), Some(key)) => app
                     .issuer_key_document(OrganizationId(org), IssuerKeyId(key))

@@ -42,6 +42,7 @@ pub struct Config {
     pub session_days: i64,
     pub signups_open: bool,
     pub open_organization_creation: bool,
+    pub did_web: bool,
     pub trust_proxy_headers: bool,
     pub max_body_bytes: usize,
     pub log_format: String,
@@ -64,6 +65,7 @@ impl Default for Config {
             session_days: 30,
             signups_open: true,
             open_organization_creation: false,
+            did_web: false,
             trust_proxy_headers: false,
             max_body_bytes: 2 * 1024 * 1024,
             log_format: "pretty".into(),
@@ -116,6 +118,10 @@ const DOCS: &[(&str, &str)] = &[
     (
         "open_organization_creation",
         "Whether every verified account may create organizations (otherwise only accounts a platform administrator approves).",
+    ),
+    (
+        "did_web",
+        "Name each organization in the badges it issues from now on by did:web (did:web:<host>:issuers:<id>, its DID document at <public_url>/issuers/<id>/did.json) instead of by its issuer URL. Needs an https:// public_url; keep it on once badges are issued with it.",
     ),
     (
         "trust_proxy_headers",
@@ -185,6 +191,11 @@ impl Config {
             .with_context(|| "public_url is not a URL".to_owned())?;
         if !matches!(url.scheme(), "http" | "https") {
             bail!("public_url must start with http:// or https://");
+        }
+        if self.did_web && url.scheme() != "https" {
+            bail!(
+                "did_web needs an https:// public_url (a did:web is resolved over HTTPS); public_url is {url}"
+            );
         }
         if self.session_days < 1 {
             bail!("session_days must be at least 1");
@@ -359,6 +370,23 @@ mod tests {
                 .to_string()
                 .contains("log_format")
         );
+        let plain_http = Config {
+            did_web: true,
+            ..Config::default()
+        };
+        let error = plain_http.validate().expect_err("did:web over http");
+        assert!(
+            error
+                .to_string()
+                .contains("did_web needs an https:// public_url"),
+            "{error}"
+        );
+        let https = Config {
+            did_web: true,
+            public_url: Some("https://badges.example.org".into()),
+            ..Config::default()
+        };
+        https.validate().expect("did:web with an https public_url");
     }
 
     #[test]

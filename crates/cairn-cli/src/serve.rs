@@ -62,6 +62,7 @@ pub async fn build_app(config: &Config) -> anyhow::Result<(App, WebSettings)> {
     let secret_key = config.secret_key()?;
     let settings = AppSettings {
         key_secret: hex::encode(&secret_key),
+        did_web: config.did_web,
         public_url,
         session_days: config.session_days,
         signups_open: config.signups_open,

@@ -159,6 +159,7 @@ async fn app_on(dir: &Path, port: u16) -> App {
             signups_open: true,
             open_organization_creation: false,
             key_secret: hex::encode(SECRET.as_bytes()),
+            did_web: false,
         },
         Mailer::outbox(dir.join("test-outbox"), "test <test@example.org>").expect("outbox"),
     )

@@ -16,6 +16,7 @@ pub struct TestAppBuilder {
     signups_open: bool,
     open_organization_creation: bool,
     smtp_url: Option<String>,
+    did_web_at: Option<String>,
 }
 
 /// A running Cairn on a free local port, with its own database and folders.
@@ -69,6 +70,7 @@ impl TestApp {
             signups_open: true,
             open_organization_creation: false,
             smtp_url: None,
+            did_web_at: None,
         }
     }
 
@@ -211,6 +213,14 @@ impl TestAppBuilder {
         self
     }
 
+    /// Identifies issuers by `did:web`, with `public_url` (an `https://`
+    /// address the DIDs are derived from) as the server's public address;
+    /// the test still reaches the server at [`TestApp::address`].
+    pub fn did_web(mut self, public_url: &str) -> Self {
+        self.did_web_at = Some(public_url.to_owned());
+        self
+    }
+
     /// Migrates the database, binds a free port and serves the real router.
     pub async fn start(self) -> TestApp {
         let data = tempfile::tempdir().expect("temporary data folder");
@@ -232,11 +242,13 @@ impl TestAppBuilder {
         let address = format!("http://{addr}");
         let clock = Arc::new(ManualClock::new(chrono::Utc::now()));
         let settings = AppSettings {
-            public_url: url::Url::parse(&address).expect("address is a URL"),
+            public_url: url::Url::parse(self.did_web_at.as_deref().unwrap_or(&address))
+                .expect("the public address is a URL"),
             session_days: 30,
             signups_open: self.signups_open,
             open_organization_creation: self.open_organization_creation,
             key_secret: "test key-encryption secret, not for production use".to_owned(),
+            did_web: self.did_web_at.is_some(),
         };
         let blobs = LocalBlobs::open(data.path().join("uploads")).expect("uploads folder");
         let mailer = match &self.smtp_url {

@@ -1,7 +1,8 @@
 //! The documents that make awards verifiable, at permanent URLs: an
 //! organization's issuer Profile (`/issuers/{org}`), its keys
 //! (`/issuers/{org}/keys/{key}`), its JSON Web Key Set
-//! (`/issuers/{org}/jwks.json`), status lists (`/status/{list}`), and the
+//! (`/issuers/{org}/jwks.json`), its DID document where issuers are named
+//! by did:web (`/issuers/{org}/did.json`), status lists (`/status/{list}`), and the
 //! Open Badges 2.0 hosted assertion, badge class and issuer (`/ob2/…`).
 //! They are public, cacheable for a short while, and readable from any
 //! origin.
@@ -23,6 +24,7 @@ pub(super) fn router() -> Router<WebState> {
         .route("/issuers/{org}", get(profile))
         .route("/issuers/{org}/keys/{key}", get(key))
         .route("/issuers/{org}/jwks.json", get(jwks))
+        .route("/issuers/{org}/did.json", get(did_document))
         .route("/status/{list}", get(status_list))
         .route("/ob2/assertions/{id}", get(assertion))
         .route("/ob2/badges/{id}", get(badge_class))
@@ -99,6 +101,20 @@ async fn jwks(
     let org = OrganizationId(parse_id(&ctx, &org, "The issuer")?);
     let doc = state.app.issuer_jwks(org).await.map_err(|e| ctx.err(e))?;
     Ok(document(&doc, "application/jwk-set+json", LONG))
+}
+
+async fn did_document(
+    State(state): State<WebState>,
+    ctx: Ctx,
+    Path(org): Path<String>,
+) -> Result<Response, PageError> {
+    let org = OrganizationId(parse_id(&ctx, &org, "The issuer")?);
+    let doc = state
+        .app
+        .issuer_did_document(org)
+        .await
+        .map_err(|e| ctx.err(e))?;
+    Ok(document(&doc, "application/did+ld+json", LONG))
 }
 
 async fn status_list(
