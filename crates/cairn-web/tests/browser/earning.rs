@@ -1,17 +1,29 @@
 //! Four people earn a micro-credential in the browser: a learner, the coach
-//! they invite, the organization's reviewer and its administrator.
+//! they invite, the organization's reviewer and its administrator; then the
+//! journey continues through the badge.
 //!
 //! The organization, its reviewer, the micro-credential and a sponsor code
 //! are set up through the pages with a plain HTTP client (another journey
 //! drives those forms in the browser); everything from the learner's first
 //! log-in on happens in Chromium, person after person, with a screenshot at
 //! each step.
+//!
+//! After the confirmation the job queue issues the award. The learner opens
+//! the badge page from the award email (which carries the baked PNG) and
+//! finds LinkedIn's "Add to profile" link; a stranger sees the page with the
+//! public evidence only (an image and a video that plays), verifies it on
+//! the page, and checks the downloaded PNG on the public verifier; the
+//! administrator revokes it, and the page and its verification say why.
 
 use crate::harness::{Screenshots, banner, click, fill, find, heading, path, scroll_to, text};
 use base64::Engine;
+use cairn_domain::AwardId;
+use cairn_store::Repos;
 use cairn_test_support::{TestApp, TestClient, TestResponse};
+use chrono::{DateTime, Datelike, Utc};
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
+use std::collections::HashMap;
 use std::path::Path;
 
 const PASSWORD: &str = "correct horse battery staple";
@@ -155,9 +167,9 @@ pub(crate) async fn journey(b: &Client, app: &TestApp, shots: &Screenshots) {
     let webm = files.path().join("modeling.webm");
     std::fs::write(&webm, record_webm(b).await).expect("write the WebM");
 
-    upload(b, 0, "Anchor chart", &png).await;
+    upload(b, 0, "Anchor chart", &png, PUBLIC).await;
     assert_eq!(progress(b, 0).await, "1 of 2 items");
-    upload(b, 0, "Modeling the routine", &webm).await;
+    upload(b, 0, "Modeling the routine", &webm, PRIVATE).await;
     assert_eq!(progress(b, 0).await, "2 of 2 items · met");
     let image = find(
         b,
@@ -377,7 +389,7 @@ pub(crate) async fn journey(b: &Client, app: &TestApp, shots: &Screenshots) {
     shots.take(b, "10-revision-requested.png").await;
 
     // 8. The learner revises and resubmits; the reviewer finds it meets.
-    upload(b, 0, "Students take over", &webm).await;
+    upload(b, 0, "Students take over", &webm, PUBLIC).await;
     assert_eq!(progress(b, 0).await, "3 items (2 needed) · met");
     click(
         b,
@@ -484,13 +496,328 @@ pub(crate) async fn journey(b: &Client, app: &TestApp, shots: &Screenshots) {
         "{note}"
     );
     shots.take(b, "15-award-notification.png").await;
+
+    // 10. The job queue issues the award. The email brings the baked badge
+    //     and the badge page's address, which the learner follows.
+    let award = award_email(app).await;
+    b.goto(&award.url)
+        .await
+        .expect("open the badge page from the email");
+    heading(b, TITLE).await;
+    assert_eq!(path(b).await, format!("/badges/{}", award.id));
+    find(
+        b,
+        r#"//section[@id="privacy"]/h2[normalize-space()="Who sees this badge"]"#,
+    )
+    .await;
+    shots.take(b, "16-badge-from-email.png").await;
+
+    // 11. The earner is offered LinkedIn's "Add to profile", filled in.
+    let add = linkedin_add(b).await;
+    let issued = award.issued_at;
+    let expected = [
+        ("startTask", "CERTIFICATION_NAME".to_owned()),
+        ("name", TITLE.to_owned()),
+        ("organizationName", ORG_NAME.to_owned()),
+        ("issueYear", issued.year().to_string()),
+        ("issueMonth", issued.month().to_string()),
+        ("certUrl", award.url.clone()),
+        ("certId", award.id.to_string()),
+    ];
+    for (key, value) in &expected {
+        assert_eq!(add.get(*key), Some(value), "{key} in {add:?}");
+    }
+    assert_eq!(
+        add.len(),
+        expected.len(),
+        "no expiry for a badge that does not expire: {add:?}"
+    );
+    // The snippet for the earner's own website links the badge here.
+    let embed = find(b, r#"//textarea[@id="embed"]"#)
+        .await
+        .prop("value")
+        .await
+        .expect("read the embed snippet")
+        .unwrap_or_default();
+    assert!(
+        embed.starts_with(&format!(
+            "<a href=\"{}\"><img src=\"{}/badge.png\"",
+            award.url, award.url
+        )),
+        "{embed}"
+    );
+    scroll_to(b, r#"//section[@id="share"]"#).await;
+    shots.take(b, "17-share.png").await;
+    // The private clip's file, which a stranger must not open.
+    let private_clip = evidence_src(b, app, &enrollment, "Modeling the routine").await;
+
+    // 12. A stranger opens the page: the badge, who earned it from whom and
+    //     when, valid; the public image and video, not the private clip or
+    //     the private reflection.
+    log_out(b).await;
+    b.goto(&award.url).await.expect("open the badge page");
+    heading(b, TITLE).await;
+    let badge = find(b, r#"//img[contains(@class,"badge-image")]"#).await;
+    assert_eq!(
+        when_loaded(b, &badge, IMAGE_WIDTH).await,
+        json!(256),
+        "the baked badge is shown"
+    );
+    assert_eq!(text(b, r#"//strong[@class="earner"]"#).await, LEARNER.name);
+    assert_eq!(
+        text(
+            b,
+            r#"//main//p[starts-with(normalize-space(),"Issued by")]/a"#
+        )
+        .await,
+        ORG_NAME
+    );
+    assert_eq!(fact(b, "Status").await, "Valid");
+    assert_eq!(fact(b, "Issued").await, day(issued));
+    assert_eq!(fact(b, "Expires").await, "Does not expire");
+    let public = texts(b, r#"//section[@id="evidence"]//li/h3"#).await;
+    assert_eq!(
+        public,
+        ["Anchor chart", "Students take over"],
+        "only the public evidence"
+    );
+    let body = text(b, "//main").await;
+    for private in [
+        "Modeling the routine",
+        "What changed",
+        "explained his thinking",
+    ] {
+        assert!(!body.contains(private), "{private:?} is private: {body}");
+    }
+    assert!(
+        !body.contains("Rubric results"),
+        "the results are not shared: {body}"
+    );
+    assert!(
+        b.find_all(Locator::XPath(
+            r#"//section[@id="privacy" or @id="revoke"]"#
+        ))
+        .await
+        .expect("look for the owners' forms")
+        .is_empty(),
+        "a stranger gets no privacy or revocation form"
+    );
+    shots.take(b, "18-public-badge.png").await;
+    let chart = find(
+        b,
+        r#"//section[@id="evidence"]//li[h3="Anchor chart"]//img"#,
+    )
+    .await;
+    assert_eq!(
+        when_loaded(b, &chart, IMAGE_WIDTH).await,
+        json!(64),
+        "the public image loads"
+    );
+    let clip = find(
+        b,
+        r#"//section[@id="evidence"]//li[h3="Students take over"]//video"#,
+    )
+    .await;
+    assert_eq!(
+        when_loaded(b, &clip, VIDEO_SIZE).await,
+        json!([64, 48]),
+        "the public video's metadata loads"
+    );
+    let played = when_loaded(b, &clip, VIDEO_PLAYS).await;
+    assert_eq!(
+        played.get(0),
+        Some(&json!(true)),
+        "the public video plays: {played}"
+    );
+    assert!(
+        played[1].as_u64().is_some_and(|state| state >= 2),
+        "the video has frames to show: {played}"
+    );
+    let closed = fetch(b, &private_clip, None).await;
+    assert_eq!(
+        closed.get(0),
+        Some(&json!(404)),
+        "a stranger cannot open the private clip"
+    );
+    scroll_to(b, r#"//section[@id="evidence"]"#).await;
+    shots.take(b, "19-public-evidence.png").await;
+
+    // 13. Verify, on the page: every check passed, in plain words.
+    click(
+        b,
+        r#"//p[@class="badge-actions"]/a[normalize-space()="Verify"]"#,
+    )
+    .await;
+    heading(b, "Verification").await;
+    let verdict = text(b, r#"//div[contains(@class,"verdict")]"#).await;
+    assert!(
+        verdict.starts_with("Verified")
+            && verdict.contains(&format!(
+                "{ORG_NAME} issued “{TITLE}” to {} on {}, and it has not been changed since.",
+                LEARNER.name,
+                day(issued)
+            )),
+        "{verdict}"
+    );
+    let outcomes = checks(b).await;
+    for title in CHECKS {
+        assert!(
+            outcomes.contains(&format!("{title}: Passed")),
+            "{title} passed: {outcomes:?}"
+        );
+    }
+    assert!(
+        outcomes.iter().all(|c| c.ends_with(": Passed")),
+        "{outcomes:?}"
+    );
+    shots.take(b, "20-verified.png").await;
+
+    // 14. The PNG downloaded from the page is the emailed one, and the
+    //     public verifier finds it genuine.
+    click(b, r#"//p[@class="breadcrumb"]/a"#).await;
+    heading(b, TITLE).await;
+    let png_link = find(
+        b,
+        r#"//section[@id="download"]//a[normalize-space()="Badge image (PNG)"]"#,
+    )
+    .await
+    .attr("href")
+    .await
+    .expect("read the download link")
+    .unwrap_or_default();
+    let downloaded = download(b, &png_link).await;
+    assert!(
+        downloaded == award.png,
+        "the download is the baked PNG the email carries"
+    );
+    let baked = files.path().join("think-aloud-modeling.png");
+    std::fs::write(&baked, &downloaded).expect("write the downloaded badge");
+    b.goto(&page("/verify")).await.expect("open the verifier");
+    heading(b, "Verify a credential").await;
+    find(b, r#"//input[@id="file"]"#)
+        .await
+        .send_keys(&baked.display().to_string())
+        .await
+        .expect("choose the badge");
+    click(b, r#"//button[normalize-space()="Verify the file"]"#).await;
+    assert_eq!(text(b, r#"//h2[@id="result-title"]"#).await, "Verified");
+    let about = text(
+        b,
+        r#"//section[@aria-labelledby="result-title"]//div[@class="card"]"#,
+    )
+    .await;
+    assert!(
+        about.contains(TITLE) && about.contains(ORG_NAME) && about.contains(&day(issued)),
+        "what the verifier read: {about}"
+    );
+    let results = texts(
+        b,
+        r#"//section[@aria-labelledby="result-title"]//ul[@class="plain"]/li"#,
+    )
+    .await;
+    for title in CHECKS {
+        assert!(
+            results
+                .iter()
+                .any(|r| r.starts_with(&format!("Passed {title}"))),
+            "{title} passed: {results:?}"
+        );
+    }
+    assert!(
+        results.iter().all(|r| r.starts_with("Passed ")),
+        "{results:?}"
+    );
+    shots.take(b, "21-verifier.png").await;
+
+    // 15. The administrator revokes the badge with a reason; the page and
+    //     its verification tell everyone why.
+    log_in(b, app, ADMIN).await;
+    b.goto(&award.url).await.expect("open the badge page");
+    heading(b, TITLE).await;
+    scroll_to(b, r#"//section[@id="revoke"]"#).await;
+    fill(b, "reason", REVOKED_BECAUSE).await;
+    shots.take(b, "22-revoking.png").await;
+    click(
+        b,
+        r#"//section[@id="revoke"]//button[normalize-space()="Revoke the badge"]"#,
+    )
+    .await;
+    banner(b, "The badge is revoked").await;
+    assert_eq!(
+        fact(b, "Status").await,
+        format!("Revoked Reason: {REVOKED_BECAUSE}")
+    );
+
+    log_out(b).await;
+    b.goto(&award.url).await.expect("open the badge page");
+    heading(b, TITLE).await;
+    let warning = banner(b, "This badge was revoked.").await;
+    assert!(
+        warning.ends_with(&format!("Reason: {REVOKED_BECAUSE}")),
+        "{warning}"
+    );
+    assert_eq!(
+        text(
+            b,
+            r#"//dl[@class="badge-facts"]//span[contains(@class,"tag")]"#
+        )
+        .await,
+        "Revoked"
+    );
+    assert_eq!(
+        text(b, r#"//span[@class="revocation"]"#).await,
+        format!("Reason: {REVOKED_BECAUSE}")
+    );
+    let share = text(b, r#"//section[@id="share"]"#).await;
+    assert!(
+        share.contains("A revoked badge cannot be shared."),
+        "{share}"
+    );
+    shots.take(b, "23-revoked.png").await;
+    click(
+        b,
+        r#"//p[@class="badge-actions"]/a[normalize-space()="Verify"]"#,
+    )
+    .await;
+    heading(b, "Verification").await;
+    let verdict = text(b, r#"//div[contains(@class,"verdict")]"#).await;
+    assert_eq!(
+        verdict,
+        format!("Not verified\n{ORG_NAME} revoked this badge. Reason: {REVOKED_BECAUSE}")
+    );
+    let revocation = text(
+        b,
+        r#"//ol[@class="checks"]/li[contains(@class,"check-failed")]"#,
+    )
+    .await;
+    assert!(
+        revocation.starts_with("The issuer has not revoked the credential: Failed")
+            && revocation.contains("revoked"),
+        "{revocation}"
+    );
+    let outcomes = checks(b).await;
+    assert_eq!(
+        outcomes.iter().filter(|c| c.ends_with(": Failed")).count(),
+        1,
+        "only the revocation check fails: {outcomes:?}"
+    );
+    scroll_to(
+        b,
+        r#"//ol[@class="checks"]/li[contains(@class,"check-failed")]"#,
+    )
+    .await;
+    shots.take(b, "24-revocation-verified.png").await;
 }
 
 /// Logs out whoever is logged in, then logs `who` in.
 async fn switch_to(b: &Client, app: &TestApp, who: Person) {
+    log_out(b).await;
+    log_in(b, app, who).await;
+}
+
+async fn log_out(b: &Client) {
     click(b, r#"//header//button[normalize-space()="Log out"]"#).await;
     banner(b, "logged out").await;
-    log_in(b, app, who).await;
 }
 
 async fn log_in(b: &Client, app: &TestApp, who: Person) {
@@ -548,9 +875,20 @@ async fn texts(b: &Client, xpath: &str) -> Vec<String> {
     all
 }
 
-/// Chooses a file for a requirement through its file input and uploads it.
-async fn upload(b: &Client, requirement: usize, title: &str, file: &Path) {
+/// Who may see an evidence item: on the badge page after the award, or only
+/// the learner, their coach and the reviewers.
+const PUBLIC: &str = "public";
+const PRIVATE: &str = "private";
+
+/// Chooses a file for a requirement through its file input and uploads it,
+/// shown to whom `visibility` says.
+async fn upload(b: &Client, requirement: usize, title: &str, file: &Path, visibility: &str) {
     fill(b, &format!("ftitle-{requirement}"), title).await;
+    find(b, &format!(r#"//select[@id="fvisibility-{requirement}"]"#))
+        .await
+        .select_by_value(visibility)
+        .await
+        .unwrap_or_else(|e| panic!("choose who sees {title}: {e}"));
     let input = find(b, &format!(r#"//input[@id="file-{requirement}"]"#)).await;
     input
         .send_keys(&file.display().to_string())
@@ -704,6 +1042,362 @@ async fn record_webm(b: &Client) -> Vec<u8> {
         "the recording is a WebM"
     );
     bytes
+}
+
+/// Plays a video, muted, until its time moves: whether it played, its
+/// `readyState` then, and its size.
+const VIDEO_PLAYS: &str = r"
+    const [video, done] = [arguments[0], arguments[arguments.length - 1]];
+    video.muted = true;
+    const moved = () => {
+        if (video.currentTime > 0) {
+            video.removeEventListener('timeupdate', moved);
+            video.pause();
+            done([true, video.readyState, video.videoWidth, video.videoHeight]);
+        }
+    };
+    video.addEventListener('timeupdate', moved);
+    video.addEventListener('error', () => done('the video did not play: ' + (video.error && video.error.message)));
+    video.play().catch((e) => done('the video did not play: ' + e));
+";
+
+// ------------------------------------------------------------ The badge
+
+/// Why the administrator revokes the badge.
+const REVOKED_BECAUSE: &str = "Evidence was found to be copied.";
+
+/// The checks a verification makes, as the pages name them.
+const CHECKS: [&str; 6] = [
+    "The file holds a credential",
+    "The credential has the structure the standard requires",
+    "The signing key belongs to the issuer",
+    "The signature matches the credential",
+    "The credential is within its validity period",
+    "The issuer has not revoked the credential",
+];
+
+/// The award as its email brings it.
+struct AwardMail {
+    /// The badge page's address.
+    url: String,
+    id: AwardId,
+    /// The baked badge attached.
+    png: Vec<u8>,
+    issued_at: DateTime<Utc>,
+}
+
+/// Runs the job queue (which issues the award and sends its email), then
+/// reads the award email from the outbox: to the learner, naming the
+/// micro-credential and the organization, with the badge page's address
+/// and the baked PNG, whose credential is the one at that address.
+async fn award_email(app: &TestApp) -> AwardMail {
+    app.emails().await;
+    let mut awarded: Vec<Mail> = outbox_files(&app.outbox())
+        .iter()
+        .map(|raw| Mail::parse(raw))
+        .filter(|m| m.header("to") == LEARNER.email && m.subject().starts_with("You earned"))
+        .collect();
+    assert_eq!(awarded.len(), 1, "one award email to the learner");
+    let mail = awarded.remove(0);
+    assert_eq!(mail.subject(), format!("You earned “{TITLE}”"));
+    let text = mail.text();
+    assert!(
+        text.contains(&format!("Hello {},", LEARNER.name))
+            && text.contains(&format!("{ORG_NAME} awards you “{TITLE}”")),
+        "the email says who awards what: {text}"
+    );
+    let url = text
+        .lines()
+        .map(str::trim)
+        .find(|l| l.starts_with(&format!("{}/badges/", app.address)))
+        .unwrap_or_else(|| panic!("the badge page's address in the email: {text}"))
+        .to_owned();
+    let id = url
+        .rsplit('/')
+        .next()
+        .and_then(|id| uuid::Uuid::parse_str(id).ok())
+        .map(AwardId)
+        .unwrap_or_else(|| panic!("an award id at the end of {url}"));
+    let (name, png) = mail.attachment();
+    assert_eq!(name, "think-aloud-modeling.png", "the attachment's name");
+    let baked = cairn_app::credentials::bake::unbake(&png).expect("the attachment is a baked PNG");
+    let credential: Value =
+        serde_json::from_str(baked.payload.as_str()).expect("the baked credential is JSON");
+    assert_eq!(
+        credential["id"],
+        json!(url),
+        "the baked credential is this badge's"
+    );
+    let award = app
+        .store
+        .awards()
+        .get(id)
+        .await
+        .expect("load the award")
+        .expect("the award is stored");
+    AwardMail {
+        url,
+        id,
+        png,
+        issued_at: award.issued_at,
+    }
+}
+
+/// A day as the badge pages write it.
+fn day(t: DateTime<Utc>) -> String {
+    t.format("%-d %b %Y").to_string()
+}
+
+/// A fact of the badge page's list (status, issued, expires, …).
+async fn fact(b: &Client, name: &str) -> String {
+    text(
+        b,
+        &format!(
+            r#"//dl[@class="badge-facts"]/dt[normalize-space()="{name}"]/following-sibling::dd[1]"#
+        ),
+    )
+    .await
+}
+
+/// The checks of the badge's Verify page, as "title: outcome".
+async fn checks(b: &Client) -> Vec<String> {
+    texts(b, r#"//ol[@class="checks"]/li/h2"#).await
+}
+
+/// LinkedIn's "Add to profile" link on the badge page: an https address on
+/// www.linkedin.com/profile/add, and its query.
+async fn linkedin_add(b: &Client) -> HashMap<String, String> {
+    let href = find(
+        b,
+        r#"//section[@id="share"]//a[normalize-space()="Add to LinkedIn profile"]"#,
+    )
+    .await
+    .attr("href")
+    .await
+    .expect("read the link")
+    .unwrap_or_default();
+    let link = url::Url::parse(&href).unwrap_or_else(|e| panic!("{href} is no URL: {e}"));
+    assert_eq!(link.scheme(), "https", "{link}");
+    assert_eq!(link.host_str(), Some("www.linkedin.com"), "{link}");
+    assert_eq!(link.path(), "/profile/add", "{link}");
+    let query: HashMap<String, String> = link.query_pairs().into_owned().collect();
+    assert_eq!(
+        query.len(),
+        link.query_pairs().count(),
+        "each parameter once: {link}"
+    );
+    query
+}
+
+/// Where the enrollment page plays an evidence item's video from.
+async fn evidence_src(b: &Client, app: &TestApp, enrollment: &str, title: &str) -> String {
+    b.goto(&format!("{}{enrollment}", app.address))
+        .await
+        .expect("open the enrollment");
+    heading(b, TITLE).await;
+    let src = find(
+        b,
+        &format!(r#"//li[strong[normalize-space()="{title}"]]//video"#),
+    )
+    .await
+    .attr("src")
+    .await
+    .expect("read the video's address")
+    .unwrap_or_default();
+    assert!(src.starts_with("/evidence/"), "{title} plays from {src}");
+    src
+}
+
+/// Downloads a PNG the way the page's link would, with the browser.
+async fn download(b: &Client, href: &str) -> Vec<u8> {
+    let answer = fetch(b, href, None).await;
+    assert_eq!(answer[0], json!(200), "download {href}");
+    assert_eq!(answer[1], json!("image/png"), "download {href}");
+    answer[2]
+        .as_array()
+        .unwrap_or_else(|| panic!("the bytes of {href}: {answer}"))
+        .iter()
+        .map(|v| {
+            v.as_u64()
+                .and_then(|v| u8::try_from(v).ok())
+                .expect("a byte")
+        })
+        .collect()
+}
+
+// ------------------------------------------------------------ Email
+
+/// The files of the outbox, oldest first.
+fn outbox_files(dir: &Path) -> Vec<String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
+        .expect("read the outbox")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "eml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|p| std::fs::read_to_string(p).expect("read an email"))
+        .collect()
+}
+
+/// An email as the outbox holds it: headers (unfolded) and a body, which
+/// may have parts.
+struct Mail {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Mail {
+    fn parse(raw: &str) -> Self {
+        let raw = raw.replace("\r\n", "\n");
+        let (head, body) = raw.split_once("\n\n").unwrap_or((&raw, ""));
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in head.lines() {
+            if line.starts_with([' ', '\t']) {
+                if let Some((_, value)) = headers.last_mut() {
+                    value.push(' ');
+                    value.push_str(line.trim());
+                }
+            } else if let Some((name, value)) = line.split_once(':') {
+                headers.push((name.trim().to_ascii_lowercase(), value.trim().to_owned()));
+            }
+        }
+        Self {
+            headers,
+            body: body.to_owned(),
+        }
+    }
+
+    fn header(&self, name: &str) -> &str {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    /// The subject, its RFC 2047 encoded words (`=?utf-8?b?…?=`) decoded;
+    /// the space between two encoded words is no part of the text.
+    fn subject(&self) -> String {
+        let mut out = String::new();
+        let mut after_word = false;
+        for (i, token) in self.header("subject").split(' ').enumerate() {
+            let word = token
+                .strip_prefix("=?utf-8?b?")
+                .and_then(|t| t.strip_suffix("?="));
+            if i > 0 && !(after_word && word.is_some()) {
+                out.push(' ');
+            }
+            match word {
+                Some(encoded) => {
+                    let bytes = base64::engine::general_purpose::STANDARD
+                        .decode(encoded)
+                        .expect("an encoded word");
+                    out.push_str(&String::from_utf8(bytes).expect("UTF-8"));
+                }
+                None => out.push_str(token),
+            }
+            after_word = word.is_some();
+        }
+        out
+    }
+
+    /// The parts of a multipart body: each one's headers and decoded bytes.
+    fn parts(&self) -> Vec<(Mail, Vec<u8>)> {
+        let content_type = self.header("content-type");
+        let boundary = content_type
+            .split(';')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix("boundary="))
+            .map(|b| b.trim_matches('"').to_owned())
+            .unwrap_or_else(|| panic!("a multipart email, not {content_type}"));
+        self.body
+            .split(&format!("--{boundary}"))
+            .skip(1)
+            .take_while(|p| !p.starts_with("--"))
+            .map(|p| {
+                let part = Mail::parse(p.trim_start_matches('\n'));
+                let bytes = part.decoded();
+                (part, bytes)
+            })
+            .collect()
+    }
+
+    /// The body, decoded from its transfer encoding.
+    fn decoded(&self) -> Vec<u8> {
+        let encoding = self
+            .header("content-transfer-encoding")
+            .to_ascii_lowercase();
+        match encoding.as_str() {
+            "base64" => base64::engine::general_purpose::STANDARD
+                .decode(self.body.split_whitespace().collect::<String>())
+                .expect("a base64 body"),
+            "quoted-printable" => quoted_printable(&self.body),
+            _ => self.body.clone().into_bytes(),
+        }
+    }
+
+    /// The plain text part.
+    fn text(&self) -> String {
+        let (_, bytes) = self
+            .parts()
+            .into_iter()
+            .find(|(p, _)| p.header("content-type").starts_with("text/plain"))
+            .expect("a plain text part");
+        String::from_utf8(bytes).expect("UTF-8 text")
+    }
+
+    /// The attached file: its name and bytes.
+    fn attachment(&self) -> (String, Vec<u8>) {
+        let (part, bytes) = self
+            .parts()
+            .into_iter()
+            .find(|(p, _)| p.header("content-disposition").starts_with("attachment"))
+            .expect("an attachment");
+        assert_eq!(part.header("content-type"), "image/png");
+        let name = part
+            .header("content-disposition")
+            .split(';')
+            .map(str::trim)
+            .find_map(|p| p.strip_prefix("filename="))
+            .map(|n| n.trim_matches('"').to_owned())
+            .expect("the attachment's file name");
+        (name, bytes)
+    }
+}
+
+/// Quoted-printable text decoded (`=XX` bytes, `=` at a line's end joins
+/// it to the next).
+fn quoted_printable(text: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut lines = text.split('\n').peekable();
+    while let Some(line) = lines.next() {
+        let (line, joined) = match line.strip_suffix('=') {
+            Some(l) => (l, true),
+            None => (line, false),
+        };
+        let bytes = line.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'=' {
+                let hex = bytes
+                    .get(i + 1..i + 3)
+                    .and_then(|h| std::str::from_utf8(h).ok())
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                    .unwrap_or_else(|| panic!("a bad escape in quoted-printable: {line}"));
+                out.push(hex);
+                i += 3;
+            } else {
+                out.push(bytes[i]);
+                i += 1;
+            }
+        }
+        if !joined && lines.peek().is_some() {
+            out.push(b'\n');
+        }
+    }
+    out
 }
 
 /// A small picture of an anchor chart, drawn to a PNG `width` pixels wide.
