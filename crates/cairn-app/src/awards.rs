@@ -423,6 +423,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.public_cache().forget(id);
         Ok(())
     }
 
@@ -505,6 +506,7 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        self.public_cache().forget(award.id);
         self.wake_worker();
         Ok(())
     }
@@ -690,6 +692,8 @@ impl App {
         )
         .await?;
         tx.commit().await?;
+        // The old badge's page now links to its renewal.
+        self.public_cache().forget(id);
         Ok(renewed)
     }
 }

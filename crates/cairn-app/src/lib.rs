@@ -28,6 +28,7 @@ pub mod members;
 pub mod organizations;
 mod passwords;
 pub mod payments;
+pub mod public_cache;
 mod rate_limit;
 pub mod recovery;
 pub mod reviewing;
@@ -90,6 +91,7 @@ struct Inner {
     settings: AppSettings,
     mailer: mail::Mailer,
     jobs_waiting: Notify,
+    public_cache: public_cache::PublicCache,
 }
 
 impl std::fmt::Debug for App {
@@ -117,6 +119,7 @@ impl App {
                 settings,
                 mailer,
                 jobs_waiting: Notify::new(),
+                public_cache: public_cache::PublicCache::new(),
             }),
         }
     }
@@ -124,6 +127,12 @@ impl App {
     /// The store, for reads that need no permission (public pages, health).
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// What anonymous visitors were recently answered about badges; the
+    /// use cases that change a badge forget its entries.
+    pub fn public_cache(&self) -> &public_cache::PublicCache {
+        &self.inner.public_cache
     }
 
     /// The settings.

@@ -17,13 +17,15 @@ use crate::extract::{CsrfForm, Ctx};
 use crate::templates::{FormErrors, PageCtx, date, render};
 use askama::Template;
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::awards::AwardView;
 use cairn_app::credentials::verify::Outcome;
+use cairn_app::public_cache::REPRESENTATIONS;
 use cairn_domain::AwardId;
 use cairn_domain::FieldErrors;
 use cairn_domain::award::{AwardVisibility, Standing};
@@ -254,6 +256,10 @@ struct Facts {
     expired_on: Option<String>,
     /// When revoked, why.
     revoked_reason: Option<String>,
+    /// The page of the badge that renewed this one.
+    renewed_by: Option<String>,
+    /// The page of the badge this one renews.
+    renews: Option<String>,
     /// The baked PNG.
     image: String,
     /// The permanent URL of the page.
@@ -291,6 +297,8 @@ impl Facts {
             status_class,
             expired_on,
             revoked_reason,
+            renewed_by: v.award.renewed_by_id.map(|r| format!("/badges/{r}")),
+            renews: v.award.renews_id.map(|r| format!("/badges/{r}")),
             image: format!("/badges/{id}/badge.png"),
             url: state.app.badge_url(id),
         }
@@ -575,22 +583,90 @@ fn award_id(ctx: &Ctx, id: &str) -> Result<AwardId, PageError> {
 // ------------------------------------------------------------ handlers
 
 /// The badge page, or the signed credential for a client asking for JSON.
+/// Anonymous visitors (no session, no message to show, no query) share
+/// answers remembered for a few seconds (see [`cairn_app::public_cache`]).
 async fn show(
     State(state): State<WebState>,
     ctx: Ctx,
     Path(id): Path<String>,
     headers: HeaderMap,
+    uri: Uri,
 ) -> Response {
     let accept = headers.get(header::ACCEPT).and_then(|v| v.to_str().ok());
-    let response = match negotiate(accept) {
-        Wanted::Json(media_type) => negotiated_credential(&state, &ctx, &id, media_type)
+    let wanted = negotiate(accept);
+    let anonymous = ctx.principal.is_none() && ctx.page.flash.is_none() && uri.query().is_none();
+    let response = match (uuid::Uuid::parse_str(&id), wanted) {
+        (Ok(award), _) if anonymous => anonymous_answer(&state, &ctx, AwardId(award), wanted).await,
+        (_, Wanted::Json(media_type)) => negotiated_credential(&state, &ctx, &id, media_type)
             .await
             .unwrap_or_else(IntoResponse::into_response),
-        Wanted::Html => page(&state, &ctx, &id)
+        (_, Wanted::Html) => page(&state, &ctx, &id)
             .await
             .unwrap_or_else(IntoResponse::into_response),
     };
     with_vary(response)
+}
+
+/// The label an answer is remembered under.
+fn representation(wanted: Wanted) -> &'static str {
+    let label = match wanted {
+        Wanted::Html => Some("page"),
+        Wanted::Json(media_type) => REPRESENTATIONS
+            .iter()
+            .copied()
+            .find(|r| r.strip_prefix("credential:") == Some(media_type)),
+    };
+    label.unwrap_or("page")
+}
+
+/// The page or credential as anyone may see it, remembered for a few
+/// seconds, and never past the moment the badge expires.
+async fn anonymous_answer(state: &WebState, ctx: &Ctx, id: AwardId, wanted: Wanted) -> Response {
+    let label = representation(wanted);
+    let cache = state.app.public_cache();
+    if let Some(hit) = cache.get(id, label, state.app.now()) {
+        let response = (
+            [(header::CONTENT_TYPE, hit.content_type)],
+            Body::from(hit.body.clone()),
+        )
+            .into_response();
+        return match wanted {
+            Wanted::Json(_) => with_credential_headers(response),
+            Wanted::Html => response,
+        };
+    }
+    let v = match state.app.award_view(id, None).await {
+        Ok(v) => v,
+        Err(e) => {
+            return match wanted {
+                Wanted::Json(_) => ApiError::from(e).into_response(),
+                Wanted::Html => ctx.err(e).into_response(),
+            };
+        }
+    };
+    // An answer saying "valid" stops being true when the badge expires.
+    let now = state.app.now();
+    let true_until = v.award.expires_at.filter(|at| *at > now);
+    let (content_type, response) = match wanted {
+        Wanted::Json(media_type) => (media_type, credential_response(&v, media_type, false)),
+        Wanted::Html => match badge_page(state, ctx, v, PageForms::default()).await {
+            Ok(page) => ("text/html; charset=utf-8", render(&page)),
+            Err(e) => return e.into_response(),
+        },
+    };
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => {
+            cache.put(id, label, content_type, bytes.clone(), true_until);
+            Response::from_parts(parts, Body::from(bytes))
+        }
+        Err(e) => {
+            ApiError::from(AppError::Internal(anyhow::anyhow!("badge {id}: {e}"))).into_response()
+        }
+    }
 }
 
 async fn page(state: &WebState, ctx: &Ctx, id: &str) -> Result<Response, PageError> {
@@ -605,6 +681,19 @@ async fn page(state: &WebState, ctx: &Ctx, id: &str) -> Result<Response, PageErr
     ))
 }
 
+/// The headers of every answer that is a credential.
+fn with_credential_headers(mut response: Response) -> Response {
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(REVALIDATE));
+    // Verifiers in other sites' pages may read it; no cookie is ever sent
+    // along with such a request.
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        HeaderValue::from_static("*"),
+    );
+    response
+}
+
 /// The signed credential as `media_type`; with a file name, as a download.
 fn credential_response(v: &AwardView, media_type: &'static str, download: bool) -> Response {
     let body = match serde_json::to_string_pretty(&v.credential) {
@@ -617,17 +706,8 @@ fn credential_response(v: &AwardView, media_type: &'static str, download: bool) 
             .into_response();
         }
     };
-    let mut response = (
-        [
-            (header::CONTENT_TYPE, media_type),
-            (header::CACHE_CONTROL, REVALIDATE),
-            // Verifiers in other sites' pages may read it; no cookie is
-            // ever sent along with such a request.
-            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
-        ],
-        body,
-    )
-        .into_response();
+    let mut response =
+        with_credential_headers(([(header::CONTENT_TYPE, media_type)], body).into_response());
     if download
         && let Ok(value) =
             HeaderValue::from_str(&format!("attachment; filename=\"{}.json\"", file_stem(v)))

@@ -14,6 +14,7 @@ mod earning;
 mod earning_access;
 mod issuers;
 mod organizations;
+mod public_answers;
 mod security;
 mod sponsorships;
 mod system;
