@@ -149,7 +149,7 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
     if looks_like_jws(&text) {
         let mut report = verify_jws(&text, ctx, report);
         if let Some(image) = image {
-            report.kind = format!("{}, baked into an {image} image", report.kind);
+            report.kind = baked_kind(&report.kind, image);
         }
         return report;
     }
@@ -158,7 +158,7 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
     {
         let mut report = verify_ob2_hosted(value, ctx, report);
         if let Some(image) = image {
-            report.kind = format!("{}, baked into an {image} image", report.kind);
+            report.kind = baked_kind(&report.kind, image);
         }
         return report;
     }
@@ -166,7 +166,7 @@ pub fn verify(input: &[u8], ctx: &Context<'_>) -> Report {
         Ok(value) if value.is_object() => {
             let mut report = verify_json(value, ctx, report);
             if let Some(image) = image {
-                report.kind = format!("{}, baked into an {image} image", report.kind);
+                report.kind = baked_kind(&report.kind, image);
             }
             report
         }
@@ -449,6 +449,14 @@ impl Canonicalize for CanonRef<'_> {
     fn canonical_nquads(&self, doc: &Value) -> Result<String, crate::jsonld::JsonLdError> {
         self.0.canonical_nquads(doc)
     }
+}
+
+/// The kind of a credential found baked into an image: "…, baked into a
+/// PNG image" / "…, baked into an SVG image".
+fn baked_kind(kind: &str, image: &str) -> String {
+    // Read letter by letter: "an S-V-G", "a P-N-G".
+    let article = if image == "SVG" { "an" } else { "a" };
+    format!("{kind}, baked into {article} {image} image")
 }
 
 fn looks_like_jws(text: &str) -> bool {

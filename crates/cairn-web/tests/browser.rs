@@ -10,8 +10,10 @@
 //!    joins with a sponsor code, invites a coach who accepts from the email,
 //!    uploads an image and a video and writes a reflection; the coach
 //!    comments; a reviewer asks for a revision, then finds the second attempt
-//!    meets the rubric; an administrator confirms, and the award is on its
-//!    way.
+//!    meets the rubric; an administrator confirms; the award email arrives
+//!    with the baked badge, a stranger sees the public page with the public
+//!    evidence only and verifies it, the downloaded PNG passes the public
+//!    verifier, and the administrator's revocation shows on the page.
 //!
 //! It drives Debian's Chromium through chromedriver (`apt-get install
 //! chromium chromium-driver`). Without chromedriver the test is skipped

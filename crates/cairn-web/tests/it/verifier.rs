@@ -176,7 +176,7 @@ async fn a_cairn_award_verifies_from_its_image_its_text_and_its_address() {
         image
             .assert_status(200)
             .assert_contains("<h2 id=\"result-title\">Verified</h2>")
-            .assert_contains("baked into")
+            .assert_contains("baked into a PNG image")
             .assert_contains(&title)
             .assert_contains("Meadowlark")
             .assert_contains("an email address, kept private");
