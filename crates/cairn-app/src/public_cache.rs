@@ -1,6 +1,6 @@
 //! A short-lived memory of what anonymous visitors were answered about a
 //! badge (its page, its credential), so a badge shared widely is rendered
-//! once every few seconds rather than on every click.
+//! about once a minute rather than on every click.
 //!
 //! Entries are keyed by the award and a label of the representation the
 //! web layer chooses. They live at most [`PublicCache::TTL`], the memory
@@ -9,7 +9,8 @@
 //! (privacy, revocation, renewal, a new owner) forgets its entries at
 //! once, so on one server a change shows on the next request. With several
 //! servers on one database, another server's memory may show the old
-//! answer for up to [`PublicCache::TTL`].
+//! answer for up to [`PublicCache::TTL`] (a minute, as long as verifiers
+//! may keep a status list).
 
 use bytes::Bytes;
 use cairn_domain::AwardId;
@@ -60,8 +61,10 @@ impl Default for PublicCache {
 }
 
 impl PublicCache {
-    /// The longest an answer is remembered.
-    pub const TTL: Duration = Duration::from_secs(10);
+    /// The longest an answer is remembered: as long as verifiers may keep
+    /// a status list, so another server's page is never staler than the
+    /// revocation status itself.
+    pub const TTL: Duration = Duration::from_secs(60);
     /// The most memory the answers take.
     pub const CAPACITY_BYTES: u64 = 64 * 1024 * 1024;
 

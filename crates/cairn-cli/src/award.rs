@@ -107,10 +107,10 @@ async fn import(config: Config, args: ImportArgs) -> anyhow::Result<()> {
     };
     let view = app.bulk_import(who, &args.org, import.id).await?;
     crate::print_out(&format!(
-        "Awarding “{}” ({}) to the {} people of {}: {} to issue, {} already hold it.",
+        "Awarding “{}” ({}) to {} in {}: {} to issue, {} already hold it.",
         view.achievement.title,
         view.organization.name,
-        view.counts.total(),
+        people(view.counts.total()),
         args.file.display(),
         view.counts.pending,
         view.counts.skipped,
@@ -175,16 +175,25 @@ async fn issue(app: &App, org: &str, mut view: ImportView) -> anyhow::Result<Imp
     Ok(view)
 }
 
+/// "1 person", "2 people".
+fn people(n: u64) -> String {
+    if n == 1 {
+        "1 person".to_owned()
+    } else {
+        format!("{n} people")
+    }
+}
+
 /// The check, as the terminal shows it.
 fn report(check: &BulkCheck, dry_run: bool) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "“{}” ({}), version {}: {} people in the file, {} to award, {} already hold it (skipped).",
+        "“{}” ({}), version {}: {} in the file, {} to award, {} already hold it (skipped).",
         check.achievement.title,
         check.organization.name,
         check.version,
-        check.rows,
+        people(u64::from(check.rows)),
         check.to_award,
         check.already
     );

@@ -17,6 +17,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
+const REFERRER_POLICY: &str = "strict-origin-when-cross-origin";
 const CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
 pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
@@ -31,13 +32,49 @@ pub(crate) fn apply(routes: Router<WebState>, state: WebState) -> Router {
         .layer(SetResponseHeaderLayer::if_not_present(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP)))
         .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
         .layer(SetResponseHeaderLayer::if_not_present(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static(REFERRER_POLICY)))
         .layer(middleware::from_fn(time_limit))
         .layer(CatchPanicLayer::custom(|_| internal_error()))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             tracing::info_span!("request", method = %req.method(), path = %req.uri().path())
         }))
+        .layer(middleware::from_fn_with_state(state.clone(), remembered_answers))
         .with_state(state)
+}
+
+/// Answers what anonymous visitors were answered a moment ago about a
+/// badge straight from memory, before the rest of the stack: a widely
+/// shared badge costs little more than a static file. The answer carries
+/// the headers the stack would have added (security headers; no CSRF
+/// cookie, as the page has no form for a visitor).
+async fn remembered_answers(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    match crate::routes::remembered_for_visitor(&state, &req) {
+        Some(mut response) => {
+            security_headers(response.headers_mut());
+            metrics::counter!("cairn_http_requests_total", "method" => "GET", "route" => "/badges/{id}", "status" => "200").increment(1);
+            response
+        }
+        None => next.run(req).await,
+    }
+}
+
+/// The security headers every answer carries (the layers in [`apply`]
+/// add the same).
+fn security_headers(headers: &mut axum::http::HeaderMap) {
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert(HeaderValue::from_static(CSP));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers
+        .entry(header::X_FRAME_OPTIONS)
+        .or_insert(HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static(REFERRER_POLICY),
+    );
 }
 
 /// How long a request may take, body included.

@@ -44,12 +44,24 @@ impl std::fmt::Debug for WebSettings {
     }
 }
 
-/// What every handler can reach.
+/// What every handler can reach. Every layer and route clones it for each
+/// request, so it is one shared pointer (one counter to bump).
 #[derive(Clone, Debug)]
-pub struct WebState {
+pub struct WebState(Arc<Shared>);
+
+/// What [`WebState`] points to.
+#[derive(Debug)]
+pub struct Shared {
     pub(crate) app: App,
-    pub(crate) settings: Arc<WebSettings>,
+    pub(crate) settings: WebSettings,
     pub(crate) metrics: PrometheusHandle,
+}
+
+impl std::ops::Deref for WebState {
+    type Target = Shared;
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
 }
 
 /// The process-wide metrics recorder (installed once, shared by every router).
@@ -70,11 +82,11 @@ fn metrics_handle() -> PrometheusHandle {
 
 /// Builds the whole HTTP application.
 pub fn router(app: App, settings: WebSettings) -> Router {
-    let state = WebState {
+    let state = WebState(Arc::new(Shared {
         app,
-        settings: Arc::new(settings),
+        settings,
         metrics: metrics_handle(),
-    };
+    }));
     let routes = routes::router().merge(api::router());
     layers::apply(routes, state)
 }

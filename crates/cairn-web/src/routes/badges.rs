@@ -18,14 +18,14 @@ use crate::templates::{FormErrors, PageCtx, date, render};
 use askama::Template;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::extract::{Path, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::awards::AwardView;
 use cairn_app::credentials::verify::Outcome;
-use cairn_app::public_cache::REPRESENTATIONS;
+use cairn_app::public_cache::{CachedResponse, REPRESENTATIONS};
 use cairn_domain::AwardId;
 use cairn_domain::FieldErrors;
 use cairn_domain::award::{AwardVisibility, Standing};
@@ -584,7 +584,7 @@ fn award_id(ctx: &Ctx, id: &str) -> Result<AwardId, PageError> {
 
 /// The badge page, or the signed credential for a client asking for JSON.
 /// Anonymous visitors (no session, no message to show, no query) share
-/// answers remembered for a few seconds (see [`cairn_app::public_cache`]).
+/// answers remembered for up to a minute (see [`cairn_app::public_cache`]).
 async fn show(
     State(state): State<WebState>,
     ctx: Ctx,
@@ -607,6 +607,47 @@ async fn show(
     with_vary(response)
 }
 
+/// A remembered answer, with the headers it was first given.
+fn remembered(hit: &CachedResponse, wanted: Wanted) -> Response {
+    let response = (
+        [(header::CONTENT_TYPE, hit.content_type)],
+        Body::from(hit.body.clone()),
+    )
+        .into_response();
+    match wanted {
+        Wanted::Json(_) => with_credential_headers(response),
+        Wanted::Html => response,
+    }
+}
+
+/// The remembered answer to a request for `/badges/{id}` from someone
+/// with no session and no message waiting (no such cookie), without a
+/// query: what [`show`] would answer them, found before any other work.
+/// `None` when the request is not such a request or nothing is
+/// remembered.
+pub(crate) fn remembered_for_visitor(state: &WebState, req: &Request) -> Option<Response> {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) || req.uri().query().is_some() {
+        return None;
+    }
+    let id = req.uri().path().strip_prefix("/badges/")?;
+    if id.len() != 36 {
+        return None;
+    }
+    let id = AwardId(uuid::Uuid::parse_str(id).ok()?);
+    let headers = req.headers();
+    if crate::cookies::get(headers, crate::cookies::SESSION).is_some()
+        || crate::cookies::get(headers, crate::cookies::FLASH).is_some()
+    {
+        return None;
+    }
+    let wanted = negotiate(headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()));
+    let hit = state
+        .app
+        .public_cache()
+        .get(id, representation(wanted), state.app.now())?;
+    Some(with_vary(remembered(&hit, wanted)))
+}
+
 /// The label an answer is remembered under.
 fn representation(wanted: Wanted) -> &'static str {
     let label = match wanted {
@@ -625,15 +666,7 @@ async fn anonymous_answer(state: &WebState, ctx: &Ctx, id: AwardId, wanted: Want
     let label = representation(wanted);
     let cache = state.app.public_cache();
     if let Some(hit) = cache.get(id, label, state.app.now()) {
-        let response = (
-            [(header::CONTENT_TYPE, hit.content_type)],
-            Body::from(hit.body.clone()),
-        )
-            .into_response();
-        return match wanted {
-            Wanted::Json(_) => with_credential_headers(response),
-            Wanted::Html => response,
-        };
+        return remembered(&hit, wanted);
     }
     let v = match state.app.award_view(id, None).await {
         Ok(v) => v,

@@ -18,6 +18,7 @@ mod auth;
 mod authoring;
 mod backpack;
 mod badges;
+pub(crate) use badges::remembered_for_visitor;
 mod bulk;
 mod catalog;
 mod earning;
