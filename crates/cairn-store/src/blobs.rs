@@ -112,22 +112,37 @@ impl LocalBlobs {
         }
     }
 
-    /// Stores bytes under `key`, atomically (write to a temporary file, then rename).
+    /// Stores bytes under `key`, atomically and durably: written to a
+    /// temporary file in the same folder, flushed to disk, renamed over
+    /// `key`, and the folder flushed. Once this returns the blob survives a
+    /// crash of the machine, so a database row written after it (an award
+    /// naming its baked image) never names a file that is not there.
     pub async fn put(&self, key: &str, bytes: &[u8]) -> StoreResult<()> {
         let path = self.path(key)?;
-        if let Some(parent) = path.parent() {
-            tokio::fs::create_dir_all(parent).await?;
-        }
-        let tmp = part_path(&path);
-        let written = match tokio::fs::write(&tmp, bytes).await {
-            Ok(()) => tokio::fs::rename(&tmp, &path).await,
-            Err(e) => Err(e),
-        };
-        if let Err(e) = written {
-            let _ = tokio::fs::remove_file(&tmp).await;
-            return Err(e.into());
-        }
-        Ok(())
+        let bytes = bytes.to_vec();
+        joined(tokio::task::spawn_blocking(move || {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            let tmp = part_path(&path);
+            let written = (|| {
+                let mut file = std::fs::File::create(&tmp)?;
+                file.write_all(&bytes)?;
+                file.sync_all()?;
+                drop(file);
+                std::fs::rename(&tmp, &path)?;
+                #[cfg(unix)]
+                if let Some(parent) = path.parent() {
+                    std::fs::File::open(parent)?.sync_all()?;
+                }
+                Ok(())
+            })();
+            if written.is_err() {
+                let _ = std::fs::remove_file(&tmp);
+            }
+            written
+        }))
+        .await
     }
 
     /// Stores the bytes of `stream` under `key`, refusing more than `limit`
