@@ -525,6 +525,17 @@ fn verify_vc_jwt(token: &str, ctx: &Context<'_>, mut report: Report) -> Report {
             return report;
         }
     };
+    // A signed token is not a credential unless it carries one.
+    if !types(&decoded.credential).contains(&"VerifiableCredential") {
+        report.push(
+            FORMAT.0,
+            FORMAT.1,
+            Outcome::Failed,
+            "the token carries no Verifiable Credential (neither its payload nor its vc claim has the type VerifiableCredential)",
+        );
+        report.credential = Some(decoded.credential);
+        return report;
+    }
     report.kind = "Open Badges 3.0 credential (VC-JWT)".into();
     report.push(FORMAT.0, FORMAT.1, Outcome::Passed, report.kind.clone());
     let doc = decoded.credential.clone();

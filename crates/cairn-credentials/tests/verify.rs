@@ -284,6 +284,28 @@ mod other_formats {
         assert_eq!(outcome(&report, "proof"), Outcome::Failed, "{report:#?}");
         let report = report_with(token.as_bytes(), &[]);
         assert_eq!(outcome(&report, "issuer-key"), Outcome::Failed);
+
+        // A token signed by the same key whose payload is something else
+        // (its type lacks VerifiableCredential) is not called a credential.
+        let mut other_kind = credential.clone();
+        other_kind["type"] = serde_json::json!(["LoginToken"]);
+        let token = jwt::sign_vc_jwt(&other_kind, &key).expect("signed");
+        let report = report_with(
+            token.as_bytes(),
+            &[(
+                "https://badges.example.org/issuers/kucrl/jwks",
+                jwt::jwks(&[(&key).into()]),
+            )],
+        );
+        assert!(!report.verified());
+        assert_eq!(outcome(&report, "format"), Outcome::Failed, "{report:#?}");
+        assert!(
+            report
+                .checks
+                .iter()
+                .any(|c| c.reason.contains("carries no Verifiable Credential")),
+            "{report:#?}"
+        );
     }
 
     #[test]
