@@ -257,14 +257,20 @@ impl App {
     /// out). Private badges are for the earner and the issuer only.
     pub async fn award_vc_jwt(&self, id: AwardId, viewer: Option<&Principal>) -> AppResult<String> {
         let view = self.award_view(id, viewer).await?;
-        let mut credential = view.credential;
+        self.vc_jwt_of(&view).await
+    }
+
+    /// [`App::award_vc_jwt`] of a view [`App::award_view`] gave (so the
+    /// viewer's right to it was checked there).
+    pub async fn vc_jwt_of(&self, view: &AwardView) -> AppResult<String> {
+        let mut credential = view.credential.clone();
         if let Some(object) = credential.as_object_mut() {
             object.remove("proof");
         }
         let (key_row, _) = self.signing_key(view.award.organization_id).await?;
         let key = self.jwt_key(view.award.organization_id, key_row.id)?;
         cairn_credentials::jwt::sign_vc_jwt(&credential, &key)
-            .map_err(|e| AppError::Internal(anyhow::anyhow!("VC-JWT of {id}: {e}")))
+            .map_err(|e| AppError::Internal(anyhow::anyhow!("VC-JWT of {}: {e}", view.award.id)))
     }
 
     /// Verifies an award's credential the way any verifier would, with the

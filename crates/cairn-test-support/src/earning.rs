@@ -1,9 +1,10 @@
 //! Earning on the demo content in a few calls, for tests of what follows
 //! an award: evidence for every requirement, and a whole award issued.
 
+use crate::{TestApp, TestClient};
 use cairn_app::accounts::Principal;
 use cairn_app::catalog::CatalogSearch;
-use cairn_app::demo::DEMO_PASSWORD;
+use cairn_app::demo::{DEMO_EMAIL_DOMAIN, DEMO_PASSWORD};
 use cairn_app::domain::achievement::requirement::EvidenceKind;
 use cairn_app::domain::enrollment::{Decision, StateName, Visibility};
 use cairn_app::domain::{AwardId, EnrollmentId};
@@ -16,14 +17,29 @@ pub const PUBLIC_REFLECTION: &str = "I tried *the routine* with two classes.";
 /// The words of the private reflection [`demo_award`] writes.
 pub const PRIVATE_REFLECTION: &str = "Only my coach should read this note.";
 
+/// The address of a demo account: `lena.learner` → `lena.learner@demo.cairn.test`.
+pub fn demo_email(who: &str) -> String {
+    format!("{who}@{DEMO_EMAIL_DOMAIN}")
+}
+
+/// A browser (an HTTP client with cookies) logged in to a demo account
+/// through the login page.
+pub async fn demo_browser(test: &TestApp, who: &str) -> TestClient {
+    let client = test.client();
+    client
+        .submit(
+            "/login",
+            &[("email", &demo_email(who)), ("password", DEMO_PASSWORD)],
+        )
+        .await
+        .assert_status(200);
+    client
+}
+
 /// A demo account, signed in.
 pub async fn demo_principal(app: &App, who: &str) -> Principal {
     let session = app
-        .log_in(
-            &format!("{who}@demo.cairn.test"),
-            DEMO_PASSWORD,
-            &RequestMeta::default(),
-        )
+        .log_in(&demo_email(who), DEMO_PASSWORD, &RequestMeta::default())
         .await
         .expect("log in");
     app.authenticate_session(&session.token)

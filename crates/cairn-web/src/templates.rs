@@ -133,3 +133,40 @@ pub struct MessagePage {
     pub message: String,
     pub link: Option<(String, String)>,
 }
+
+/// One check of a verification report, as the badge's Verify page and the
+/// public verifier show it.
+#[derive(Debug)]
+pub(crate) struct CheckLine {
+    pub(crate) title: String,
+    /// "Passed", "Failed" or "Not checked".
+    pub(crate) outcome: &'static str,
+    /// `check-passed`, `check-failed` or `check-skipped`.
+    pub(crate) class: &'static str,
+    /// The tag's colour: `tag-ok`, `tag-warn`, or none.
+    pub(crate) tag: &'static str,
+    pub(crate) reason: String,
+}
+
+impl CheckLine {
+    pub(crate) fn all(checks: &[cairn_app::credentials::verify::Check]) -> Vec<Self> {
+        use cairn_app::credentials::verify::Outcome;
+        checks
+            .iter()
+            .map(|c| {
+                let (outcome, class, tag) = match c.outcome {
+                    Outcome::Passed => ("Passed", "check-passed", "tag-ok"),
+                    Outcome::Failed => ("Failed", "check-failed", "tag-warn"),
+                    Outcome::Skipped => ("Not checked", "check-skipped", ""),
+                };
+                Self {
+                    title: c.title.to_owned(),
+                    outcome,
+                    class,
+                    tag,
+                    reason: c.reason.clone(),
+                }
+            })
+            .collect()
+    }
+}

@@ -14,7 +14,7 @@ use super::{Redirect, form_errors, form_errors_or_conflict, parse_id};
 use crate::WebState;
 use crate::error::{ApiError, PageError};
 use crate::extract::{CsrfForm, Ctx};
-use crate::templates::{FormErrors, PageCtx, date, render};
+use crate::templates::{CheckLine, FormErrors, PageCtx, date, render};
 use askama::Template;
 use axum::Router;
 use axum::body::Body;
@@ -24,7 +24,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use cairn_app::AppError;
 use cairn_app::awards::AwardView;
-use cairn_app::credentials::verify::Outcome;
 use cairn_app::public_cache::{CachedResponse, REPRESENTATIONS};
 use cairn_domain::AwardId;
 use cairn_domain::FieldErrors;
@@ -580,6 +579,18 @@ fn award_id(ctx: &Ctx, id: &str) -> Result<AwardId, PageError> {
     Ok(AwardId(parse_id(ctx, id, "The badge")?))
 }
 
+/// The award at `/badges/{id}` as the viewer may see it (not found for
+/// a private badge to anyone but its earner and the issuer's
+/// administrators).
+async fn viewed(state: &WebState, ctx: &Ctx, id: &str) -> Result<AwardView, PageError> {
+    let id = award_id(ctx, id)?;
+    state
+        .app
+        .award_view(id, ctx.principal.as_ref())
+        .await
+        .map_err(|e| ctx.err(e))
+}
+
 // ------------------------------------------------------------ handlers
 
 /// The badge page, or the signed credential for a client asking for JSON.
@@ -660,8 +671,8 @@ fn representation(wanted: Wanted) -> &'static str {
     label.unwrap_or("page")
 }
 
-/// The page or credential as anyone may see it, remembered for a few
-/// seconds, and never past the moment the badge expires.
+/// The page or credential as anyone may see it, remembered for up to a
+/// minute, and never past the moment the badge expires.
 async fn anonymous_answer(state: &WebState, ctx: &Ctx, id: AwardId, wanted: Wanted) -> Response {
     let label = representation(wanted);
     let cache = state.app.public_cache();
@@ -703,12 +714,7 @@ async fn anonymous_answer(state: &WebState, ctx: &Ctx, id: AwardId, wanted: Want
 }
 
 async fn page(state: &WebState, ctx: &Ctx, id: &str) -> Result<Response, PageError> {
-    let id = award_id(ctx, id)?;
-    let v = state
-        .app
-        .award_view(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = viewed(state, ctx, id).await?;
     Ok(render(
         &badge_page(state, ctx, v, PageForms::default()).await?,
     ))
@@ -772,12 +778,7 @@ async fn credential_json(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = award_id(&ctx, &id)?;
-    let v = state
-        .app
-        .award_view(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = viewed(&state, &ctx, &id).await?;
     Ok(credential_response(&v, "application/ld+json", true))
 }
 
@@ -787,17 +788,8 @@ async fn credential_jwt(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = award_id(&ctx, &id)?;
-    let v = state
-        .app
-        .award_view(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
-    let jwt = state
-        .app
-        .award_vc_jwt(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = viewed(&state, &ctx, &id).await?;
+    let jwt = state.app.vc_jwt_of(&v).await.map_err(|e| ctx.err(e))?;
     let mut response = (
         [
             (header::CONTENT_TYPE, "application/jwt"),
@@ -823,12 +815,7 @@ enum Baked {
 }
 
 async fn baked(state: &WebState, ctx: &Ctx, id: &str, which: Baked) -> Result<Response, PageError> {
-    let id = award_id(ctx, id)?;
-    let v = state
-        .app
-        .award_view(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = viewed(state, ctx, id).await?;
     let key = match which {
         Baked::Png => v.award.png_key.as_deref(),
         Baked::Svg => v.award.svg_key.as_deref(),
@@ -882,14 +869,6 @@ async fn badge_svg(
     baked(&state, &ctx, &id, Baked::Svg).await
 }
 
-struct CheckLine {
-    title: String,
-    /// "Passed", "Failed" or "Skipped".
-    outcome: &'static str,
-    class: &'static str,
-    reason: String,
-}
-
 #[derive(Template)]
 #[template(path = "badges/verify.html")]
 struct VerifyPage {
@@ -906,31 +885,14 @@ async fn verify(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = award_id(&ctx, &id)?;
-    let v = state
+    let v = viewed(&state, &ctx, &id).await?;
+    let report = state
         .app
-        .award_view(id, ctx.principal.as_ref())
+        .verify_award(v.award.id)
         .await
         .map_err(|e| ctx.err(e))?;
-    let report = state.app.verify_award(id).await.map_err(|e| ctx.err(e))?;
     let level = level_name(&state, &v).await.map_err(|e| ctx.err(e))?;
-    let checks = report
-        .checks
-        .iter()
-        .map(|c| {
-            let (outcome, class) = match c.outcome {
-                Outcome::Passed => ("Passed", "check-passed"),
-                Outcome::Failed => ("Failed", "check-failed"),
-                Outcome::Skipped => ("Skipped", "check-skipped"),
-            };
-            CheckLine {
-                title: c.title.to_owned(),
-                outcome,
-                class,
-                reason: c.reason.clone(),
-            }
-        })
-        .collect();
+    let checks = CheckLine::all(&report.checks);
     Ok(render(&VerifyPage {
         ctx: ctx.page.clone(),
         f: Facts::of(&state, &v, level),
@@ -955,12 +917,7 @@ async fn certificate(
     ctx: Ctx,
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
-    let id = award_id(&ctx, &id)?;
-    let v = state
-        .app
-        .award_view(id, ctx.principal.as_ref())
-        .await
-        .map_err(|e| ctx.err(e))?;
+    let v = viewed(&state, &ctx, &id).await?;
     let level = level_name(&state, &v).await.map_err(|e| ctx.err(e))?;
     let f = Facts::of(&state, &v, level);
     Ok(render(&CertificatePage {

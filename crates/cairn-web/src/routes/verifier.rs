@@ -6,7 +6,7 @@
 use crate::WebState;
 use crate::error::PageError;
 use crate::extract::{CsrfCookie, CsrfForm, Ctx, csrf_ok, form_expired};
-use crate::templates::{FormErrors, PageCtx, date, render};
+use crate::templates::{CheckLine, FormErrors, PageCtx, date, render};
 use askama::Template;
 use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Request, State};
 use axum::http::{StatusCode, header};
@@ -14,7 +14,6 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Extension, Router};
 use cairn_app::AppError;
-use cairn_app::credentials::verify::Outcome;
 use cairn_app::verifier::{MAX_UPLOAD_BYTES, Verification, VerifyInput};
 use cairn_domain::FieldErrors;
 use serde::Deserialize;
@@ -31,16 +30,6 @@ pub(super) fn router() -> Router<WebState> {
     )
 }
 
-/// One check, as the page lists it.
-#[derive(Debug)]
-struct CheckRow {
-    title: &'static str,
-    outcome: &'static str,
-    /// `tag-ok`, `tag-warn` or nothing.
-    class: &'static str,
-    reason: String,
-}
-
 /// The result of a verification, for the page.
 #[derive(Debug)]
 struct ResultView {
@@ -55,7 +44,7 @@ struct ResultView {
     recipient: String,
     issued: String,
     expires: String,
-    checks: Vec<CheckRow>,
+    checks: Vec<CheckLine>,
 }
 
 impl From<Verification> for ResultView {
@@ -72,24 +61,7 @@ impl From<Verification> for ResultView {
             recipient: s.recipient.unwrap_or_default(),
             issued: s.issued.map(date).unwrap_or_default(),
             expires: s.expires.map(date).unwrap_or_default(),
-            checks: v
-                .report
-                .checks
-                .into_iter()
-                .map(|c| {
-                    let (outcome, class) = match c.outcome {
-                        Outcome::Passed => ("Passed", "tag-ok"),
-                        Outcome::Failed => ("Failed", "tag-warn"),
-                        Outcome::Skipped => ("Not checked", ""),
-                    };
-                    CheckRow {
-                        title: c.title,
-                        outcome,
-                        class,
-                        reason: c.reason,
-                    }
-                })
-                .collect(),
+            checks: CheckLine::all(&v.report.checks),
         }
     }
 }

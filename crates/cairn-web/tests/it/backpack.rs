@@ -15,35 +15,17 @@ use cairn_app::credentials::bake;
 use cairn_app::credentials::fast;
 use cairn_app::credentials::keys::DocumentResolver;
 use cairn_app::credentials::verify::{self, Outcome};
-use cairn_app::demo::{DEMO_EMAIL_DOMAIN, DEMO_PASSWORD};
 use cairn_app::library::StackForm;
 use cairn_app::verifier::VerifyInput;
 use cairn_app::{App, RequestMeta};
 use cairn_domain::AchievementId;
 use cairn_store::Repos;
 use cairn_store::awards::Award;
-use cairn_test_support::earning::{DemoAward, demo_award, demo_principal};
+use cairn_test_support::earning::{DemoAward, demo_award, demo_browser, demo_principal};
 use cairn_test_support::{TestApp, TestClient, TestResponse};
 use reqwest::Method;
 use serde_json::Value;
 use std::io::Read;
-
-fn demo(local: &str) -> String {
-    format!("{local}@{DEMO_EMAIL_DOMAIN}")
-}
-
-/// A browser logged in as a demo person.
-async fn browser(test: &TestApp, who: &str) -> TestClient {
-    let client = test.client();
-    client
-        .submit(
-            "/login",
-            &[("email", &demo(who)), ("password", DEMO_PASSWORD)],
-        )
-        .await
-        .assert_status(200);
-    client
-}
 
 /// HTML text back to plain text (what askama escapes).
 fn unescape(s: &str) -> String {
@@ -224,8 +206,8 @@ async fn an_earner_shows_imports_and_exports_their_badges() {
             .expect("exists")
             .title;
         let (next, capstone) = district_stack(&test.app, &earned.admin, award.achievement_id).await;
-        let lena = browser(&test, "lena.learner").await;
-        let leo = browser(&test, "leo.learner").await;
+        let lena = demo_browser(&test, "lena.learner").await;
+        let leo = demo_browser(&test, "leo.learner").await;
         let badge = format!("/badges/{}", award.id);
 
         // The backpack lists the award; strangers are sent to log in.

@@ -13,7 +13,6 @@ use base64::Engine;
 use cairn_app::accounts::Principal;
 use cairn_app::catalog::CatalogSearch;
 use cairn_app::credentials::verify::Outcome;
-use cairn_app::demo::{DEMO_EMAIL_DOMAIN, DEMO_PASSWORD};
 use cairn_app::{App, RequestMeta};
 use cairn_domain::achievement::requirement::EvidenceKind;
 use cairn_domain::award::AwardVisibility;
@@ -22,7 +21,7 @@ use cairn_domain::{AwardId, EvidenceId};
 use cairn_store::Repos;
 use cairn_store::awards::Award;
 use cairn_store::reviews::Score;
-use cairn_test_support::earning::demo_principal;
+use cairn_test_support::earning::{demo_browser, demo_principal};
 use cairn_test_support::{TestApp, TestClient, TestResponse};
 use chrono::Datelike;
 use serde_json::Value;
@@ -42,23 +41,6 @@ struct Earned {
     image: EvidenceId,
     document: EvidenceId,
     private_image: EvidenceId,
-}
-
-fn demo(local: &str) -> String {
-    format!("{local}@{DEMO_EMAIL_DOMAIN}")
-}
-
-/// A browser logged in as a demo person.
-async fn browser(test: &TestApp, who: &str) -> TestClient {
-    let client = test.client();
-    client
-        .submit(
-            "/login",
-            &[("email", &demo(who)), ("password", DEMO_PASSWORD)],
-        )
-        .await
-        .assert_status(200);
-    client
 }
 
 fn mp4() -> Vec<u8> {
@@ -629,7 +611,7 @@ async fn the_badge_page_shows_the_award_its_public_evidence_and_its_credential()
         );
 
         // The earner's own view: results marked as hers, the sharing tools.
-        let lena = browser(&test, "lena.learner").await;
+        let lena = demo_browser(&test, "lena.learner").await;
         let mine = lena.get(&format!("/badges/{id}")).await;
         mine.assert_status(200)
             .assert_contains("Rubric results")
@@ -720,9 +702,9 @@ async fn the_earner_decides_who_sees_the_badge_and_its_results() {
         let id = earned.award;
         let page = format!("/badges/{id}");
         let anonymous = test.client();
-        let lena = browser(&test, "lena.learner").await;
-        let leo = browser(&test, "leo.learner").await;
-        let dana = browser(&test, "dana.director").await;
+        let lena = demo_browser(&test, "lena.learner").await;
+        let leo = demo_browser(&test, "leo.learner").await;
+        let dana = demo_browser(&test, "dana.director").await;
 
         // Private: the earner and the issuer's administrators only, in
         // every form the badge takes.
@@ -847,9 +829,9 @@ async fn the_issuers_administrators_revoke_with_a_reason_and_nobody_else_can() {
         let id = earned.award;
         let page = format!("/badges/{id}");
         let anonymous = test.client();
-        let lena = browser(&test, "lena.learner").await;
-        let riley = browser(&test, "riley.reviewer").await;
-        let dana = browser(&test, "dana.director").await;
+        let lena = demo_browser(&test, "lena.learner").await;
+        let riley = demo_browser(&test, "riley.reviewer").await;
+        let dana = demo_browser(&test, "dana.director").await;
 
         // Only administrators are offered the form.
         for (who, client) in [("Lena", &lena), ("Riley", &riley)] {

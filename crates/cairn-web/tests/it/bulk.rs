@@ -6,35 +6,17 @@
 
 use crate::on_each_backend_with;
 use cairn_app::bulk::issue_key;
-use cairn_app::demo::{DEMO_EMAIL_DOMAIN, DEMO_PASSWORD};
 use cairn_app::domain::achievement::AchievementStatus;
 use cairn_app::domain::{AwardId, OrganizationId};
 use cairn_app::store::Repos;
 use cairn_app::store::achievements::Achievement;
 use cairn_app::store::bulk::RowStatus;
 use cairn_app::{App, RequestMeta};
-use cairn_test_support::earning::demo_principal;
+use cairn_test_support::earning::{demo_browser, demo_email, demo_principal};
 use cairn_test_support::{TestApp, TestClient, TestResponse};
 use chrono::Duration;
 
 const ORG: &str = "meadowlark-usd";
-
-fn demo(local: &str) -> String {
-    format!("{local}@{DEMO_EMAIL_DOMAIN}")
-}
-
-/// A browser logged in as a demo person.
-async fn browser(test: &TestApp, who: &str) -> TestClient {
-    let client = test.client();
-    client
-        .submit(
-            "/login",
-            &[("email", &demo(who)), ("password", DEMO_PASSWORD)],
-        )
-        .await
-        .assert_status(200);
-    client
-}
 
 /// The demo, and the district's first published micro-credential.
 async fn setup(test: &TestApp) -> (OrganizationId, Achievement) {
@@ -102,12 +84,12 @@ fn twenty(test: &TestApp) -> String {
     let mut csv = String::from("\u{feff}Email,Name,Date,Evidence URL,Narrative\r\n");
     csv.push_str(&format!(
         "{},Lena Learner,{},https://portfolio.example.org/lena,\"Taught the routine, twice\"\r\n",
-        demo("lena.learner").to_uppercase(),
+        demo_email("lena.learner").to_uppercase(),
         day(test, 3)
     ));
     csv.push_str(&format!(
         "{},Leo Learner,{},,\r\n",
-        demo("leo.learner"),
+        demo_email("leo.learner"),
         day(test, 3)
     ));
     for n in 1..=18 {
@@ -133,7 +115,7 @@ async fn a_check_reports_every_bad_row_and_writes_nothing() {
         |b| b,
         |test| async move {
             let (org, achievement) = setup(&test).await;
-            let dana = browser(&test, "dana.director").await;
+            let dana = demo_browser(&test, "dana.director").await;
             let page = dana.get(&format!("/orgs/{ORG}")).await;
             page.assert_contains(&format!("href=\"/orgs/{ORG}/bulk-awards\""));
             let form = dana.get(&format!("/orgs/{ORG}/bulk-awards")).await;
@@ -249,7 +231,7 @@ async fn twenty_people_are_awarded_once_each_and_strangers_can_claim_their_badge
         |b| b,
         |test| async move {
             let (org, achievement) = setup(&test).await;
-            let dana = browser(&test, "dana.director").await;
+            let dana = demo_browser(&test, "dana.director").await;
             let csv = twenty(&test);
 
             let checked = upload(&dana, &achievement.slug, &csv, "check").await;
@@ -334,9 +316,9 @@ async fn twenty_people_are_awarded_once_each_and_strangers_can_claim_their_badge
                     award.issued_at.format("%Y-%m-%d").to_string(),
                     row.earned_at.format("%Y-%m-%d").to_string()
                 );
-                let expected_user = if row.email == demo("lena.learner") {
+                let expected_user = if row.email == demo_email("lena.learner") {
                     Some(lena.user.id)
-                } else if row.email == demo("leo.learner") {
+                } else if row.email == demo_email("leo.learner") {
                     Some(leo.user.id)
                 } else {
                     None
@@ -347,7 +329,7 @@ async fn twenty_people_are_awarded_once_each_and_strangers_can_claim_their_badge
             }
             let lenas = rows
                 .iter()
-                .find(|r| r.email == demo("lena.learner"))
+                .find(|r| r.email == demo_email("lena.learner"))
                 .expect("Lena");
             let credential: serde_json::Value = serde_json::from_str(
                 &test
@@ -382,7 +364,7 @@ async fn twenty_people_are_awarded_once_each_and_strangers_can_claim_their_badge
             assert!(to_stranger.body.contains("Hello Teacher 7"));
             let to_lena = earned
                 .iter()
-                .find(|e| e.to == demo("lena.learner"))
+                .find(|e| e.to == demo_email("lena.learner"))
                 .expect("Lena is emailed");
             assert!(
                 !to_lena.body.contains("/signup"),
@@ -464,7 +446,7 @@ async fn only_the_organizations_administrators_award_in_bulk() {
             let (org, achievement) = setup(&test).await;
             let csv = twenty(&test);
             for who in ["lena.learner", "riley.reviewer"] {
-                let client = browser(&test, who).await;
+                let client = demo_browser(&test, who).await;
                 client
                     .get(&format!("/orgs/{ORG}/bulk-awards"))
                     .await
@@ -513,7 +495,7 @@ async fn only_the_organizations_administrators_award_in_bulk() {
             assert_eq!(refused.status().as_u16(), 403);
 
             // A form without its CSRF token is refused.
-            let dana = browser(&test, "dana.director").await;
+            let dana = demo_browser(&test, "dana.director").await;
             let form = reqwest::multipart::Form::new()
                 .text("achievement", achievement.slug.clone())
                 .text("action", "award")

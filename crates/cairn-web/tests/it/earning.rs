@@ -2,29 +2,13 @@
 //! evidence and comments; and who may not see an enrollment.
 
 use crate::on_each_backend;
-use cairn_test_support::earning::demo_principal;
-use cairn_test_support::{TestApp, TestClient};
-
-async fn demo_login(app: &TestApp, who: &str) -> TestClient {
-    let client = app.client();
-    client
-        .submit(
-            "/login",
-            &[
-                ("email", &format!("{who}@demo.cairn.test")),
-                ("password", cairn_app::demo::DEMO_PASSWORD),
-            ],
-        )
-        .await
-        .assert_status(200);
-    client
-}
+use cairn_test_support::earning::{demo_browser, demo_principal};
 
 #[tokio::test]
 async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_see_nothing() {
     on_each_backend(|app| async move {
         app.app.load_demo().await.expect("demo");
-        let lena = demo_login(&app, "lena.learner").await;
+        let lena = demo_browser(&app, "lena.learner").await;
         let catalog = lena
             .get("/catalog?organization=meadowlark-usd&price=free")
             .await;
@@ -127,7 +111,7 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
         assert_eq!(refused.status(), 422);
 
         // Strangers, other learners and visitors cannot see it.
-        let leo = demo_login(&app, "leo.learner").await;
+        let leo = demo_browser(&app, "leo.learner").await;
         leo.get(&enrollment).await.assert_status(404);
         leo.get(&file_path).await.assert_status(404);
         app.client().get(&file_path).await.assert_status(404);
@@ -140,7 +124,7 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
         visitor.get(&enrollment).await.assert_contains("Log in");
         // Staff of the issuing organization who are not this learner's coach
         // see the page, but never private evidence.
-        let casey = demo_login(&app, "casey.coach").await;
+        let casey = demo_browser(&app, "casey.coach").await;
         let staff_view = casey.get(&enrollment).await;
         staff_view.assert_status(200);
         assert!(
@@ -182,7 +166,7 @@ async fn a_learner_joins_adds_evidence_and_talks_with_the_coach_while_strangers_
 async fn the_review_queue_is_for_reviewers_and_administrators() {
     on_each_backend(|app| async move {
         app.app.load_demo().await.expect("demo");
-        let dana = demo_login(&app, "dana.director").await;
+        let dana = demo_browser(&app, "dana.director").await;
         dana.get("/orgs/meadowlark-usd/reviews")
             .await
             .assert_status(200)
@@ -201,7 +185,7 @@ async fn the_review_queue_is_for_reviewers_and_administrators() {
         .await
         .assert_status(200)
         .assert_contains("The review rules are saved");
-        let riley = demo_login(&app, "riley.reviewer").await;
+        let riley = demo_browser(&app, "riley.reviewer").await;
         riley
             .get("/orgs/meadowlark-usd/reviews")
             .await
@@ -210,7 +194,7 @@ async fn the_review_queue_is_for_reviewers_and_administrators() {
         let link = "href=\"/orgs/meadowlark-usd/reviews\"";
         assert!(riley.get("/orgs/meadowlark-usd").await.text.contains(link));
         for who in ["lena.learner", "casey.coach", "priya.author"] {
-            let client = demo_login(&app, who).await;
+            let client = demo_browser(&app, who).await;
             client
                 .get("/orgs/meadowlark-usd/reviews")
                 .await
@@ -289,7 +273,7 @@ async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches
 
         // Lena sees the seat her sponsor holds and joins with it; the page
         // then sends her to her work.
-        let lena = demo_login(&app, "lena.learner").await;
+        let lena = demo_browser(&app, "lena.learner").await;
         let page = format!("/orgs/cottonwood-coop/achievements/{}", capstone.slug);
         let offer = lena.get(&page).await;
         offer
@@ -297,7 +281,7 @@ async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches
             .assert_contains("A sponsor holds a seat for you")
             .assert_contains("Prairie County schools");
         let seat = value_after(&offer.text, "A sponsor holds a seat", "seat");
-        let leo = demo_login(&app, "leo.learner").await;
+        let leo = demo_browser(&app, "leo.learner").await;
         let leo_page = leo.get(&page).await;
         assert!(
             !leo_page.text.contains("A sponsor holds a seat"),
@@ -323,7 +307,7 @@ async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches
             .assert_contains(&enrollment);
 
         // Lee assigns Lena a coach from the organization's coaches.
-        let lee_client = demo_login(&app, "lee.leader").await;
+        let lee_client = demo_browser(&app, "lee.leader").await;
         let admin_view = lee_client.get(&enrollment).await;
         admin_view
             .assert_status(200)
@@ -369,10 +353,10 @@ async fn a_sponsor_seat_is_offered_on_the_page_and_administrators_assign_coaches
 
         // The queue offers administrators to hand each review over; a bad
         // choice is explained, not applied.
-        let dana = demo_login(&app, "dana.director").await;
+        let dana = demo_browser(&app, "dana.director").await;
         let queue = dana.get("/orgs/meadowlark-usd/reviews").await;
         queue.assert_status(200);
-        let riley = demo_login(&app, "riley.reviewer").await;
+        let riley = demo_browser(&app, "riley.reviewer").await;
         let own = riley.get("/orgs/meadowlark-usd/reviews").await;
         assert!(
             !own.text.contains("Reassign"),

@@ -22,6 +22,7 @@ use cairn_domain::enrollment::StateName;
 use cairn_domain::{EnrollmentId, EvidenceId, ReviewId, UserId};
 use cairn_store::Repos;
 use cairn_store::enrollments::EvidenceContent;
+use cairn_test_support::earning::demo_email;
 use cairn_test_support::{TestApp, TestClient, TestResponse};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -757,10 +758,6 @@ async fn anonymous(app: &TestApp) -> Viewer {
     }
 }
 
-fn demo(local: &str) -> String {
-    format!("{local}@{}", cairn_app::demo::DEMO_EMAIL_DOMAIN)
-}
-
 async fn user_id(app: &TestApp, email: &str) -> UserId {
     app.store
         .users()
@@ -1010,14 +1007,14 @@ async fn set_up(app: &TestApp) -> Fixture {
     let password = cairn_app::demo::DEMO_PASSWORD;
     let mut viewers = HashMap::new();
     for (who, email) in [
-        (Learner, demo("lena.learner")),
-        (Coach, demo("casey.coach")),
-        (Reviewer, demo("riley.reviewer")),
-        (Author, demo("priya.author")),
-        (Admin, demo("dana.director")),
-        (OtherLearner, demo("leo.learner")),
-        (OtherOrgMember, demo("rosa.reviewer")),
-        (OtherOrgAdmin, demo("ada.author")),
+        (Learner, demo_email("lena.learner")),
+        (Coach, demo_email("casey.coach")),
+        (Reviewer, demo_email("riley.reviewer")),
+        (Author, demo_email("priya.author")),
+        (Admin, demo_email("dana.director")),
+        (OtherLearner, demo_email("leo.learner")),
+        (OtherOrgMember, demo_email("rosa.reviewer")),
+        (OtherOrgAdmin, demo_email("ada.author")),
     ] {
         viewers.insert(who, log_in(app, who, &email, password).await);
     }
@@ -1028,7 +1025,7 @@ async fn set_up(app: &TestApp) -> Fixture {
     let v = |who: Who| &viewers[&who];
 
     join_district(app, v(Admin), &uma_browser, UMA, "coach").await;
-    partner(app, v(Learner), v(Coach), &demo("casey.coach")).await;
+    partner(app, v(Learner), v(Coach), &demo_email("casey.coach")).await;
     partner(app, v(OtherLearner), v(OtherCoach), UMA).await;
 
     // Lena's work: two reflections for the first requirement, a file of
@@ -1112,7 +1109,7 @@ async fn set_up(app: &TestApp) -> Fixture {
         .of_submission(submission.id)
         .await
         .expect("reviews");
-    let riley = user_id(app, &demo("riley.reviewer")).await;
+    let riley = user_id(app, &demo_email("riley.reviewer")).await;
     assert_eq!(
         reviews.iter().map(|r| r.reviewer_id).collect::<Vec<_>>(),
         vec![riley],
@@ -1696,7 +1693,7 @@ async fn scenario(door: Door) {
         // file (the one strangers may now open) and nothing less public.
         app.app.run_pending_jobs().await.expect("jobs");
         assert_eq!(lock_of(&app, f.lena).await.0, StateName::Awarded);
-        let lena = user_id(&app, &demo("lena.learner")).await;
+        let lena = user_id(&app, &demo_email("lena.learner")).await;
         let awards = app.store.awards().of_user(lena).await.expect("awards");
         let [award] = awards.as_slice() else {
             panic!("one award: {awards:?}")

@@ -7,7 +7,7 @@ use crate::on_each_backend;
 use cairn_app::RequestMeta;
 use cairn_app::store::Repos;
 use cairn_domain::award::AwardVisibility;
-use cairn_test_support::earning::demo_award;
+use cairn_test_support::earning::{demo_award, demo_browser};
 use cairn_test_support::{TestApp, TestClient};
 
 async fn get_as(client: &TestClient, path: &str, accept: &str) -> reqwest::Response {
@@ -61,16 +61,7 @@ async fn anonymous_visitors_share_answers_that_follow_every_change() {
         assert!(headers["vary"].to_str().is_ok_and(|v| v.contains("accept")));
         // The earner, signed in, gets her own page (with her privacy
         // form), never the shared one.
-        let lena = app.client();
-        lena.submit(
-            "/login",
-            &[
-                ("email", "lena.learner@demo.cairn.test"),
-                ("password", cairn_app::demo::DEMO_PASSWORD),
-            ],
-        )
-        .await
-        .assert_status(200);
+        let lena = demo_browser(&app, "lena.learner").await;
         let own = lena.get(&path).await;
         assert!(own.text.contains("/privacy"), "the earner's own page");
         assert!(!first.contains("/privacy"), "not on the shared page");
